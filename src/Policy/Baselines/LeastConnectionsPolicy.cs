@@ -1,0 +1,54 @@
+namespace FastLb.Policy.Baselines;
+
+/// <summary><c>least_connections</c>: the available backend with the fewest requests in flight, by a full scan.</summary>
+/// <remarks>Ties go to the first one found from a rotating start, so equal backends share the load.</remarks>
+public sealed class LeastConnectionsPolicy : IRoutingPolicy
+{
+    private uint _next;
+
+    /// <inheritdoc />
+    public string Name => PolicyNames.LeastConnections;
+
+    /// <inheritdoc />
+    /// <remarks>Hot path: guarded by PolicyBenchmarks.</remarks>
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    {
+        int count = backends.Length;
+        if (count == 0)
+        {
+            return -1;
+        }
+
+        int start = (int)((Interlocked.Increment(ref _next) - 1) % (uint)count);
+        int best = -1;
+        int bestInFlight = int.MaxValue;
+        for (int i = 0; i < count; i++)
+        {
+            int index = start + i;
+            if (index >= count)
+            {
+                index -= count;
+            }
+
+            BackendState backend = backends[index];
+            if (index == request.ExcludeIndex || !backend.IsAvailable)
+            {
+                continue;
+            }
+
+            int inFlight = backend.InFlight;
+            if (inFlight < bestInFlight)
+            {
+                best = index;
+                bestInFlight = inFlight;
+            }
+        }
+
+        return best;
+    }
+
+    /// <inheritdoc />
+    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    {
+    }
+}

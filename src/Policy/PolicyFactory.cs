@@ -1,0 +1,31 @@
+using FastLb.Policy.Baselines;
+
+namespace FastLb.Policy;
+
+/// <summary>Creates a policy from its config name.</summary>
+public static class PolicyFactory
+{
+    /// <summary>Names that <see cref="TryCreate"/> can build today.</summary>
+    public static IReadOnlyList<string> Implemented { get; } = [PolicyNames.RoundRobin, PolicyNames.LeastConnections];
+
+    /// <summary>Creates the policy named <paramref name="name"/> for a pool of <paramref name="backendCount"/> backends.</summary>
+    /// <param name="name">A name from <see cref="PolicyNames"/>.</param>
+    /// <param name="backendCount">Size of the pool, for policies that size tables by it.</param>
+    /// <param name="seed">Seed of the policy's own random generator.</param>
+    /// <param name="policy">The policy, when the name is known and implemented.</param>
+    /// <param name="error">Why not, otherwise.</param>
+    public static bool TryCreate(string name, int backendCount, ulong seed, out IRoutingPolicy? policy, out string? error)
+    {
+        policy = name switch
+        {
+            PolicyNames.RoundRobin => new RoundRobinPolicy(),
+            PolicyNames.LeastConnections => new LeastConnectionsPolicy(),
+            _ => null,
+        };
+
+        error = policy is not null ? null
+            : PolicyNames.All.Contains(name) ? $"policy '{name}' is not implemented yet; implemented: {string.Join(", ", Implemented)}"
+            : $"unknown policy '{name}'; known: {string.Join(", ", PolicyNames.All)}";
+        return policy is not null;
+    }
+}
