@@ -8,13 +8,12 @@ public static class PolicyFactory
     /// <summary>Names that <see cref="TryCreate"/> can build today.</summary>
     public static IReadOnlyList<string> Implemented { get; } = [PolicyNames.RoundRobin, PolicyNames.LeastConnections];
 
-    /// <summary>Creates the policy named <paramref name="name"/> for a pool of <paramref name="backendCount"/> backends.</summary>
+    /// <summary>Creates the policy named <paramref name="name"/>.</summary>
     /// <param name="name">A name from <see cref="PolicyNames"/>.</param>
-    /// <param name="backendCount">Size of the pool, for policies that size tables by it.</param>
-    /// <param name="seed">Seed of the policy's own random generator.</param>
+    /// <param name="context">Pool size, seed, clock and model.</param>
     /// <param name="policy">The policy, when the name is known and implemented.</param>
     /// <param name="error">Why not, otherwise.</param>
-    public static bool TryCreate(string name, int backendCount, ulong seed, out IRoutingPolicy? policy, out string? error)
+    public static bool TryCreate(string name, PolicyContext context, out IRoutingPolicy? policy, out string? error)
     {
         policy = name switch
         {

@@ -1,0 +1,13 @@
+using FastLb.Policy.Prediction;
+
+namespace FastLb.Policy;
+
+/// <summary>What a policy is built with: pool size, its own random seed, the clock, and optionally a latency model.</summary>
+/// <param name="BackendCount">Backends in the pool, for policies that size tables by it.</param>
+/// <param name="Seed">Seed of the policy's own random generator (never a shared one).</param>
+/// <param name="Time">The clock: the system's in the proxy, simulated time in the simulator.</param>
+public sealed record PolicyContext(int BackendCount, ulong Seed, TimeProvider Time)
+{
+    /// <summary>The trained latency model, when one is loaded; the learned policy falls back without it.</summary>
+    public ILatencyModel? Model { get; init; }
+}

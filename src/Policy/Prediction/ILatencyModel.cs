@@ -1,0 +1,23 @@
+namespace FastLb.Policy.Prediction;
+
+/// <summary>A trained predictor of a request's latency on a backend, from what is known at decision time.</summary>
+/// <remarks>
+/// The seam between the learned policy and the model library (XGBoost today, ML.NET FastTree
+/// where it is served). Not called per candidate on the pick path: the learned policy calls it
+/// from a background refresh and publishes a table that picks only read.
+/// </remarks>
+public interface ILatencyModel
+{
+    /// <summary>What the model is: version, feature list, when trained, validation error.</summary>
+    LatencyModelInfo Info { get; }
+
+    /// <summary>Predicted latency in ms of <paramref name="request"/> on <paramref name="backend"/>, given the backend's state now.</summary>
+    double PredictMs(BackendState backend, in RequestFeatures request);
+}
+
+/// <summary>Identity and quality of a trained model, shown on <c>/status</c>.</summary>
+/// <param name="Version">Model format and feature-set version.</param>
+/// <param name="Features">Feature names, in the order the model expects them.</param>
+/// <param name="TrainedAt">When training finished.</param>
+/// <param name="ValidationRmseMs">Root mean squared error on the validation split, in ms.</param>
+public sealed record LatencyModelInfo(string Version, IReadOnlyList<string> Features, DateTimeOffset TrainedAt, double ValidationRmseMs);
