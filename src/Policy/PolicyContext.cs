@@ -10,4 +10,7 @@ public sealed record PolicyContext(int BackendCount, ulong Seed, TimeProvider Ti
 {
     /// <summary>The trained latency model, when one is loaded; the learned policy falls back without it.</summary>
     public ILatencyModel? Model { get; init; }
+
+    /// <summary>Path prefixes of the routes that lead to the pool; <see cref="RequestFeatures.RouteId"/> indexes this list.</summary>
+    public IReadOnlyList<string> Routes { get; init; } = [];
 }

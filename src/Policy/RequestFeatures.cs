@@ -10,7 +10,7 @@ public struct RequestFeatures
     /// <summary>When the request head was parsed, from <see cref="TimeProvider.GetTimestamp"/>.</summary>
     public long Timestamp;
 
-    /// <summary>Index of the matched route in the config, or -1.</summary>
+    /// <summary>Index of the matched route in <see cref="PolicyContext.Routes"/>, or -1.</summary>
     public int RouteId;
 
     /// <summary>The request method.</summary>

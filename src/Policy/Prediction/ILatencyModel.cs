@@ -12,7 +12,10 @@ public interface ILatencyModel
     LatencyModelInfo Info { get; }
 
     /// <summary>Predicted latency in ms of <paramref name="request"/> on <paramref name="backend"/>, given the backend's state now.</summary>
-    double PredictMs(BackendState backend, in RequestFeatures request);
+    /// <param name="backend">The candidate; its id, in-flight, smoothed values and health report are features.</param>
+    /// <param name="route">The matched route's path prefix (the request log's <c>route</c>), null when none.</param>
+    /// <param name="request">Method, size and pool in-flight of the request.</param>
+    double PredictMs(BackendState backend, string? route, in RequestFeatures request);
 }
 
 /// <summary>Identity and quality of a trained model, shown on <c>/status</c>.</summary>
