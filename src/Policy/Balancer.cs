@@ -31,17 +31,23 @@ public sealed class Balancer
     /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/>.</remarks>
     public BackendState? Pick(ref RequestFeatures request)
     {
+        int index = PickIndex(ref request);
+        return index < 0 ? null : _backends[index];
+    }
+
+    /// <summary>Like <see cref="Pick"/>, returning the backend's index in <see cref="Backends"/>, or -1.</summary>
+    public int PickIndex(ref RequestFeatures request)
+    {
         request.PoolInFlight = Volatile.Read(ref _inFlight);
         int index = Policy.Pick(_backends, request);
         if ((uint)index >= (uint)_backends.Length)
         {
-            return null;
+            return -1;
         }
 
-        BackendState backend = _backends[index];
-        backend.OnStarted();
+        _backends[index].OnStarted();
         Interlocked.Increment(ref _inFlight);
-        return backend;
+        return index;
     }
 
     /// <summary>Ends a request picked by <see cref="Pick"/>: updates the backend state, then tells the policy.</summary>
