@@ -1,0 +1,53 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FastLb.Proxy.Admin;
+
+/// <summary>The admin endpoint on its own port: <c>/health</c>, <c>/ready</c>, <c>/status</c>, <c>/metrics</c>.</summary>
+internal sealed class AdminServer : IAsyncDisposable
+{
+    private readonly ProxyServer _server;
+    private WebApplication? _app;
+
+    /// <summary>Creates the admin endpoint of <paramref name="server"/>.</summary>
+    public AdminServer(ProxyServer server) => _server = server;
+
+    /// <summary>The bound address.</summary>
+    public IPEndPoint? EndPoint { get; private set; }
+
+    /// <summary>Starts Kestrel on <paramref name="endPoint"/> (port 0 picks a free one).</summary>
+    public async Task StartAsync(IPEndPoint endPoint)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(options => options.Listen(endPoint));
+        WebApplication app = builder.Build();
+
+        app.MapGet("/health", () => Results.Text("ok\n"));
+        app.MapGet("/ready", () => _server.IsReady ? Results.Text("ready\n") : Results.Text("not ready\n", statusCode: 503));
+        app.MapGet("/status", () => Results.Bytes(StatusDocument.Render(_server), "application/json"));
+        app.MapGet("/metrics", () => Results.Text(ProxyExposition.Render(_server), "text/plain; version=0.0.4; charset=utf-8"));
+
+        await app.StartAsync().ConfigureAwait(false);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address);
+        EndPoint = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
+        _app = app;
+    }
+
+    /// <summary>Stops the endpoint.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using FastLb.Proxy.Forwarding;
+using FastLb.Proxy.Http;
+using FastLb.Proxy.Metrics;
+
+namespace FastLb.Proxy.Admin;
+
+/// <summary>Renders the proxy's counters as Prometheus text for <c>GET /metrics</c>.</summary>
+internal static class ProxyExposition
+{
+    /// <summary>The exposition of <paramref name="server"/>'s counters now.</summary>
+    public static string Render(ProxyServer server)
+    {
+        var w = new PrometheusWriter();
+        ProxyMetrics metrics = server.Metrics;
+
+        w.Family("fastlb_requests_total", "counter", "Requests proxied, by pool, backend, status class and policy.");
+        foreach (PoolRuntime pool in server.Pools)
+        {
+            foreach (BackendRuntime backend in pool.Backends)
+            {
+                for (int c = 0; c < StatusClass.Count; c++)
+                {
+                    w.Sample("fastlb_requests_total", backend.Metrics.Requests(c),
+                        "pool", pool.Name, "backend", backend.Config.Address, "status_class", StatusClass.Labels[c], "policy", pool.Config.Policy);
+                }
+            }
+        }
+
+        w.Family("fastlb_request_duration_seconds", "histogram", "Time from request head parsed to last response byte, by pool.");
+        foreach (PoolRuntime pool in server.Pools)
+        {
+            (long[] cumulative, double sum, long count) = pool.Latency.Read();
+            for (int i = 0; i < LatencyHistogram.BoundLabels.Length; i++)
+            {
+                w.Sample("fastlb_request_duration_seconds_bucket", cumulative[i], "pool", pool.Name, "le", LatencyHistogram.BoundLabels[i]);
+            }
+
+            w.Sample("fastlb_request_duration_seconds_bucket", cumulative[^1], "pool", pool.Name, "le", "+Inf");
+            w.Sample("fastlb_request_duration_seconds_sum", sum, "pool", pool.Name);
+            w.Sample("fastlb_request_duration_seconds_count", count, "pool", pool.Name);
+        }
+
+        w.Family("fastlb_backend_in_flight", "gauge", "Requests in flight per backend.");
+        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_backend_in_flight", backend.State.InFlight, "pool", pool.Name, "backend", backend.Config.Address));
+
+        w.Family("fastlb_backend_available", "gauge", "1 when the backend is in rotation, 0 when ejected.");
+        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_backend_available", backend.State.IsAvailable ? 1 : 0, "pool", pool.Name, "backend", backend.Config.Address));
+
+        w.Family("fastlb_upstream_connections_opened_total", "counter", "Connections opened to backends.");
+        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_upstream_connections_opened_total", backend.Metrics.ConnectionsOpened, "pool", pool.Name, "backend", backend.Config.Address));
+
+        w.Family("fastlb_upstream_connections_reused_total", "counter", "Requests sent on a pooled keep-alive connection.");
+        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_upstream_connections_reused_total", backend.Metrics.ConnectionsReused, "pool", pool.Name, "backend", backend.Config.Address));
+
+        w.Family("fastlb_upstream_connect_failures_total", "counter", "Failed connects to backends.");
+        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_upstream_connect_failures_total", backend.Metrics.ConnectFailures, "pool", pool.Name, "backend", backend.Config.Address));
+
+        w.Family("fastlb_parse_rejections_total", "counter", "Requests, responses and bodies refused, by reason.");
+        foreach (RejectReason reason in RejectReasons.All)
+        {
+            if (reason != RejectReason.None)
+            {
+                w.Sample("fastlb_parse_rejections_total", metrics.Rejections(reason), "reason", RejectReasons.Label(reason));
+            }
+        }
+
+        w.Family("fastlb_error_responses_total", "counter", "Answers the proxy made itself, by status.");
+        foreach (int status in new[] { 400, 404, 408, 413, 431, 501, 502, 503, 504, 505 })
+        {
+            w.Sample("fastlb_error_responses_total", metrics.ErrorResponses(status), "status", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        w.Family("fastlb_client_connections_accepted_total", "counter", "Client connections accepted.");
+        w.Sample("fastlb_client_connections_accepted_total", metrics.ClientConnectionsAccepted);
+        w.Family("fastlb_client_connections_active", "gauge", "Client connections open now.");
+        w.Sample("fastlb_client_connections_active", metrics.ClientConnectionsActive);
+        w.Family("fastlb_request_log_records_written_total", "counter", "Request log records written.");
+        w.Sample("fastlb_request_log_records_written_total", metrics.LogRecordsWritten);
+        w.Family("fastlb_request_log_records_dropped_total", "counter", "Request log records dropped because the queue was full.");
+        w.Sample("fastlb_request_log_records_dropped_total", metrics.LogRecordsDropped);
+        return w.ToString();
+    }
+
+    private static void ForEachBackend(ProxyServer server, Action<PoolRuntime, BackendRuntime> action)
+    {
+        foreach (PoolRuntime pool in server.Pools)
+        {
+            foreach (BackendRuntime backend in pool.Backends)
+            {
+                action(pool, backend);
+            }
+        }
+    }
+}

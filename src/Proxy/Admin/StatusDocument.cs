@@ -1,0 +1,103 @@
+using System.Text.Json;
+using FastLb.Policy;
+using FastLb.Proxy.Forwarding;
+using FastLb.Proxy.Metrics;
+
+namespace FastLb.Proxy.Admin;
+
+/// <summary>Renders <c>GET /status</c>: listeners, pools, backends, in-flight and totals by status, as JSON.</summary>
+internal static class StatusDocument
+{
+    /// <summary>Writes the document for <paramref name="server"/> now.</summary>
+    public static byte[] Render(ProxyServer server)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("state", server.IsReady ? "running" : server.IsDraining ? "draining" : "starting");
+            w.WriteString("started_at", server.StartedAt);
+            w.WriteNumber("uptime_s", Math.Round((server.Time.GetUtcNow() - server.StartedAt).TotalSeconds, 3));
+            w.WriteNumber("client_connections_active", server.Metrics.ClientConnectionsActive);
+
+            w.WriteStartArray("listeners");
+            foreach (BoundListener listener in server.Listeners)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", listener.Config.Name);
+                w.WriteString("mode", listener.Config.Mode.ToString().ToLowerInvariant());
+                w.WriteString("address", listener.EndPoint.ToString());
+                if (listener.Config.Pool is not null)
+                {
+                    w.WriteString("pool", listener.Config.Pool);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+
+            var totals = new long[StatusClass.Count];
+            w.WriteStartArray("pools");
+            foreach (PoolRuntime pool in server.Pools)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", pool.Name);
+                w.WriteString("policy", pool.Config.Policy);
+                w.WriteNumber("in_flight", pool.Balancer.InFlight);
+                w.WriteStartArray("backends");
+                foreach (BackendRuntime backend in pool.Backends)
+                {
+                    BackendState state = backend.State;
+                    w.WriteStartObject();
+                    w.WriteString("id", backend.Config.Address);
+                    w.WriteNumber("weight", state.Weight);
+                    w.WriteBoolean("available", state.IsAvailable);
+                    w.WriteNumber("in_flight", state.InFlight);
+                    w.WriteNumber("requests", state.Requests);
+                    w.WriteNumber("failures", state.Failures);
+                    w.WriteNumber("ewma_latency_ms", Math.Round(state.EwmaLatencyMs, 3));
+                    w.WriteNumber("ewma_error_rate", Math.Round(state.EwmaErrorRate, 5));
+                    w.WriteNumber("idle_connections", backend.Upstream.IdleCount);
+                    w.WriteStartObject("health");
+                    w.WriteString("status", state.Health.Status.ToString().ToLowerInvariant());
+                    w.WriteNumber("cpu", state.Health.CpuPercent);
+                    w.WriteNumber("active_requests", state.Health.ActiveRequests);
+                    w.WriteNumber("avg_response_ms", state.Health.AvgResponseMs);
+                    w.WriteEndObject();
+                    w.WriteStartObject("by_status");
+                    for (int c = 0; c < StatusClass.Count; c++)
+                    {
+                        long count = backend.Metrics.Requests(c);
+                        totals[c] += count;
+                        w.WriteNumber(StatusClass.Labels[c], count);
+                    }
+
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+
+            w.WriteStartObject("totals_by_status");
+            for (int c = 0; c < StatusClass.Count; c++)
+            {
+                w.WriteNumber(StatusClass.Labels[c], totals[c]);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("request_log");
+            w.WriteString("path", server.Log?.FilePath);
+            w.WriteNumber("written", server.Metrics.LogRecordsWritten);
+            w.WriteNumber("dropped", server.Metrics.LogRecordsDropped);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+}

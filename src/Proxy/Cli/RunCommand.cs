@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using FastLb.Proxy.Configuration;
+
+namespace FastLb.Proxy.Cli;
+
+/// <summary><c>fastlb run</c>: the proxy, from a config file or from flags for one pool.</summary>
+internal static class RunCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "Config file (fastlb.json)." };
+        var listen = new Option<string?>("--listen") { Description = "Listen address for a one-pool proxy, e.g. 127.0.0.1:8080." };
+        var backends = new Option<string[]>("--backend") { Description = "Backend address (repeat for several).", AllowMultipleArgumentsPerToken = false };
+        var mode = new Option<string>("--mode") { Description = "http or tcp.", DefaultValueFactory = _ => "http" };
+        var policy = new Option<string>("--policy") { Description = "Routing policy name.", DefaultValueFactory = _ => "round_robin" };
+        var admin = new Option<string>("--admin") { Description = "Admin endpoint address.", DefaultValueFactory = _ => "127.0.0.1:9090" };
+        var requestLog = new Option<string?>("--request-log") { Description = "Write the request log (CSV) to this path." };
+
+        var command = new Command("run", "Run the proxy.") { config, listen, backends, mode, policy, admin, requestLog };
+        command.SetAction(parse =>
+        {
+            ProxyConfig proxyConfig = Build(
+                parse.GetValue(config), parse.GetValue(listen), parse.GetValue(backends) ?? [], parse.GetValue(mode)!,
+                parse.GetValue(policy)!, parse.GetValue(admin)!, parse.GetValue(requestLog),
+                listenGiven: parse.GetResult(listen) is not null);
+            return RunAsync(proxyConfig).GetAwaiter().GetResult();
+        });
+        return command;
+    }
+
+    /// <summary>Builds the config from a file or from the one-pool flags; bad input throws <see cref="UsageException"/>.</summary>
+    internal static ProxyConfig Build(string? file, string? listen, string[] backends, string mode, string policy, string admin, string? requestLog, bool listenGiven)
+    {
+        try
+        {
+            if (file is not null)
+            {
+                if (listenGiven || backends.Length > 0)
+                {
+                    throw new UsageException("--config cannot be combined with --listen or --backend");
+                }
+
+                ProxyConfig loaded = ConfigLoader.LoadFile(file);
+                return requestLog is null ? loaded : loaded with { RequestLog = new RequestLogOptions { Path = requestLog, QueueCapacity = loaded.RequestLog.QueueCapacity } };
+            }
+
+            if (listen is null)
+            {
+                throw new UsageException("--config or --listen is required");
+            }
+
+            if (backends.Length == 0)
+            {
+                throw new UsageException("--backend: at least one backend is required with --listen");
+            }
+
+            var options = new ProxyOptions
+            {
+                Admin = new AdminOptions { Listen = admin },
+                Listeners = [new ListenerOptions { Name = "main", Listen = listen, Mode = mode, Pool = "main" }],
+                Pools = [new PoolOptions { Name = "main", Policy = policy, Backends = [.. backends.Select(b => new BackendOptions { Address = b })] }],
+                RequestLog = new RequestLogOptions { Path = requestLog },
+            };
+            return ConfigValidator.Validate(options);
+        }
+        catch (ConfigException e)
+        {
+            // Flags map onto config fields; name them as flags where the user typed flags.
+            string message = file is null
+                ? e.Message.Replace("listeners[0].listen", "--listen").Replace("listeners[0].mode", "--mode")
+                    .Replace("pools[0].policy", "--policy").Replace("admin.listen", "--admin").Replace("pools[0].backends", "--backend")
+                : e.Message;
+            throw new UsageException(message);
+        }
+    }
+
+    /// <summary>Runs until SIGTERM or Ctrl-C, then drains and exits 0.</summary>
+    internal static async Task<int> RunAsync(ProxyConfig config)
+    {
+        await using var server = new ProxyServer(config);
+        try
+        {
+            await server.StartAsync();
+        }
+        catch (ConfigException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        foreach (BoundListener listener in server.Listeners)
+        {
+            Console.Error.WriteLine($"fastlb: {listener.Config.Mode.ToString().ToLowerInvariant()} listener '{listener.Config.Name}' on {listener.EndPoint}");
+        }
+
+        Console.Error.WriteLine($"fastlb: admin on http://{server.AdminEndPoint}");
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        await stop.Task;
+
+        Console.Error.WriteLine("fastlb: draining");
+        bool drained = await server.StopAsync();
+        Console.Error.WriteLine(drained ? "fastlb: stopped" : "fastlb: stopped; drain timeout cut some connections");
+        return CliRunner.Ok;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        }
+    }
+}

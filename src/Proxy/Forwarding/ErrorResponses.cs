@@ -1,0 +1,50 @@
+using System.IO.Pipelines;
+using System.Text;
+
+namespace FastLb.Proxy.Forwarding;
+
+/// <summary>The short answers the proxy makes itself (4xx/5xx), each closing the connection and carrying X-Request-Id.</summary>
+internal static class ErrorResponses
+{
+    private static readonly byte[][] s_heads = BuildHeads();
+
+    /// <summary>Writes the answer for <paramref name="status"/> with request id <paramref name="requestId"/>.</summary>
+    public static void Write(PipeWriter output, int status, ReadOnlySpan<byte> requestId)
+    {
+        // Head prefix, then the id, then the end of the head and a one-line body.
+        output.Write(s_heads[status]);
+        output.Write(requestId);
+        output.Write("\r\n\r\n"u8);
+        output.Write(Encoding.ASCII.GetBytes(Body(status)));
+    }
+
+    private static byte[][] BuildHeads()
+    {
+        var heads = new byte[600][];
+        foreach (int status in new[] { 400, 404, 408, 413, 431, 501, 502, 503, 504, 505 })
+        {
+            heads[status] = Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: text/plain\r\nContent-Length: {Body(status).Length}\r\nConnection: close\r\nX-Request-Id: ");
+        }
+
+        return heads;
+    }
+
+    private static string Body(int status) => Reason(status).ToLowerInvariant() + "\n";
+
+    /// <summary>The reason phrase of a status the proxy answers with.</summary>
+    public static string Reason(int status) => status switch
+    {
+        400 => "Bad Request",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        413 => "Content Too Large",
+        431 => "Request Header Fields Too Large",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "the proxy does not answer with this status"),
+    };
+}

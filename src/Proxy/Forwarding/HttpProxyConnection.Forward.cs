@@ -1,0 +1,205 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using FastLb.Policy;
+using FastLb.Proxy.Http;
+using FastLb.Proxy.Logging;
+using FastLb.Proxy.Transport;
+
+namespace FastLb.Proxy.Forwarding;
+
+internal sealed partial class HttpProxyConnection
+{
+    /// <summary>Handles one request from head to last response byte; false when the client connection must close.</summary>
+    /// <remarks>Hot path: guarded by ProxyRelayBenchmarks.</remarks>
+    private async ValueTask<bool> ProcessRequestAsync()
+    {
+        _requestIdLength = 0;
+        (bool ok, ReadOnlySequence<byte> head) = await ReadHeadAsync().ConfigureAwait(false);
+        if (!ok)
+        {
+            return false;
+        }
+
+        long started = _server.Time.GetTimestamp();
+        TakeRequestId();
+
+        if (!_router.TryMatch(_request.Host, _request.Path, out PoolRuntime? pool, out string? route, out int routeId))
+        {
+            _input.AdvanceTo(head.GetPosition(_request.Length));
+            await RespondErrorAsync(404, OutcomeError.None).ConfigureAwait(false);
+            return false;
+        }
+
+        if (_request.Framing == BodyFraming.ContentLength && _request.ContentLength > _server.Limits.MaxBodyBytes)
+        {
+            _input.AdvanceTo(head.GetPosition(_request.Length));
+            _server.Metrics.CountRejection(RejectReason.BodyTooLarge);
+            await RespondErrorAsync(413, OutcomeError.None).ConfigureAwait(false);
+            return false;
+        }
+
+        var features = RequestFeatures.Empty;
+        features.Timestamp = started;
+        features.RouteId = routeId;
+        features.Method = _request.Method;
+        features.RequestBytes = _request.Framing switch
+        {
+            BodyFraming.None => 0,
+            BodyFraming.ContentLength => _request.ContentLength,
+            _ => -1,
+        };
+        features.HashKey = _clientHash;
+
+        _exchange.Reset(pool!, route, started, _server.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        bool keepOpen = await ForwardAsync(head, features, _exchange).ConfigureAwait(false);
+        return keepOpen && _request.KeepAlive && !IsDraining;
+    }
+
+    private void TakeRequestId()
+    {
+        int index = _request.RequestIdHeader;
+        if (index >= 0)
+        {
+            ReadOnlySpan<byte> given = _request.ValueOf(index);
+            if (given.Length <= MaxRequestIdBytes)
+            {
+                given.CopyTo(_requestId);
+                _requestIdLength = given.Length;
+                return;
+            }
+        }
+
+        _requestIdLength = RequestIds.Format(_server.RequestIds.Next(), _requestId);
+    }
+
+    /// <summary>Picks a backend, sends the request, relays the response; retries once where nothing can have been seen by a backend.</summary>
+    private async ValueTask<bool> ForwardAsync(ReadOnlySequence<byte> head, RequestFeatures features, Exchange exchange)
+    {
+        PoolRuntime pool = exchange.Pool;
+        bool hasBody = _request.Framing != BodyFraming.None;
+        bool headConsumed = false;
+        for (int attempt = 0; ; attempt++)
+        {
+            int index = pool.Balancer.PickIndex(ref features);
+            if (index < 0)
+            {
+                ConsumeHead(ref headConsumed, head);
+                await RespondErrorAsync(503, OutcomeError.None).ConfigureAwait(false);
+                return false;
+            }
+
+            BackendRuntime backend = pool.Backends[index];
+            exchange.Decided(backend);
+
+            UpstreamConnection? upstream = backend.Upstream.TryRent();
+            bool reused = upstream is not null;
+            if (upstream is null)
+            {
+                try
+                {
+                    upstream = await backend.Upstream.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
+                    backend.Metrics.CountOpened();
+                    Volatile.Write(ref backend.ConnectFailuresInARow, 0);
+                }
+                catch (Exception e) when (e is SocketException or TimeoutException)
+                {
+                    backend.Metrics.CountConnectFailure();
+                    _server.OnConnectFailed(pool, backend);
+                    Finish(exchange, features, 0, OutcomeError.Connect);
+                    features.ExcludeIndex = index;
+                    if (attempt == 0)
+                    {
+                        continue;
+                    }
+
+                    ConsumeHead(ref headConsumed, head);
+                    await RespondErrorAsync(502, OutcomeError.Connect).ConfigureAwait(false);
+                    return false;
+                }
+            }
+            else
+            {
+                backend.Metrics.CountReused();
+            }
+
+            upstream.Requests++;
+            SendResult sent = await SendAndRelayAsync(upstream, head, hasBody, exchange, headConsumed, canRetry: reused && attempt == 0 && !hasBody).ConfigureAwait(false);
+            headConsumed |= sent != SendResult.RetryOnFreshConnection;
+            if (sent == SendResult.RetryOnFreshConnection)
+            {
+                // A pooled connection the backend had closed: nothing of this request reached it.
+                await upstream.DisposeAsync().ConfigureAwait(false);
+                pool.Balancer.Complete(backend.State, features, new RequestOutcome(0, 0, 0, OutcomeError.Reset));
+                features.ExcludeIndex = -1;
+                continue;
+            }
+
+            Finish(exchange, features, exchange.Status, exchange.Error);
+            if (sent == SendResult.Reusable)
+            {
+                backend.Upstream.Return(upstream);
+            }
+            else
+            {
+                await upstream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return exchange.ClientKeepAlive;
+        }
+    }
+
+    private void ConsumeHead(ref bool consumed, ReadOnlySequence<byte> head)
+    {
+        if (!consumed)
+        {
+            _input.AdvanceTo(head.GetPosition(_request.Length));
+            consumed = true;
+        }
+    }
+
+    /// <summary>Reports the outcome to the balancer, counts it, and queues the log record.</summary>
+    private void Finish(Exchange exchange, in RequestFeatures features, int status, OutcomeError error)
+    {
+        BackendRuntime backend = exchange.Backend!;
+        long now = _server.Time.GetTimestamp();
+        double latencyMs = _server.Time.GetElapsedTime(exchange.Started, now).TotalMilliseconds;
+        double ttfbMs = exchange.FirstByte == 0 ? latencyMs : _server.Time.GetElapsedTime(exchange.Started, exchange.FirstByte).TotalMilliseconds;
+        var outcome = new RequestOutcome(latencyMs, ttfbMs, status, error);
+        exchange.Pool.Balancer.Complete(backend.State, features, outcome);
+        backend.Metrics.CountRequest(error == OutcomeError.None ? status : 0);
+        exchange.Pool.Latency.Observe(latencyMs);
+
+        RequestLogWriter? log = _server.Log;
+        if (log is not null)
+        {
+            var entry = new RequestLogEntry
+            {
+                TsUnixMs = exchange.UnixMs,
+                AssignedRequestId = _assignedId,
+                Pool = exchange.Pool.Name,
+                Backend = backend.Config.Address,
+                Route = exchange.Route,
+                Policy = exchange.Pool.Config.Policy,
+                Method = features.Method,
+                ReqBytes = features.RequestBytes,
+                Status = status,
+                LatencyMs = latencyMs,
+                TtfbMs = ttfbMs,
+                Error = error,
+                InflightBackend = exchange.InflightBackend,
+                InflightPool = features.PoolInFlight,
+                EwmaLatencyMs = exchange.EwmaLatencyMs,
+                EwmaErrorRate = exchange.EwmaErrorRate,
+                Health = exchange.Health!,
+            };
+            if (_assignedId == 0)
+            {
+                // The one string the log copies: an id the client chose.
+                entry.GivenRequestId = System.Text.Encoding.ASCII.GetString(RequestIdBytes);
+            }
+
+            log.TryAppend(entry);
+        }
+    }
+}

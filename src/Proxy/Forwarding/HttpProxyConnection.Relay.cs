@@ -1,0 +1,299 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using FastLb.Policy;
+using FastLb.Proxy.Http;
+using FastLb.Proxy.Transport;
+
+namespace FastLb.Proxy.Forwarding;
+
+internal sealed partial class HttpProxyConnection
+{
+    /// <summary>Sends the request on <paramref name="upstream"/> and relays the response to the client.</summary>
+    /// <param name="upstream">The connection to the picked backend.</param>
+    /// <param name="head">The input buffer the request head was parsed from (still unconsumed).</param>
+    /// <param name="hasBody">Whether a request body follows the head.</param>
+    /// <param name="exchange">The request's state; its status, error and keep-alive are set here.</param>
+    /// <param name="headConsumed">Whether an earlier attempt already consumed the head from the input.</param>
+    /// <param name="canRetry">Whether a closed pooled connection may be answered with a retry.</param>
+    private async ValueTask<SendResult> SendAndRelayAsync(
+        UpstreamConnection upstream, ReadOnlySequence<byte> head, bool hasBody, Exchange exchange, bool headConsumed, bool canRetry)
+    {
+        WriteRequestHead(upstream.Output);
+        if (hasBody && !headConsumed)
+        {
+            _input.AdvanceTo(head.GetPosition(_request.Length));
+            headConsumed = true;
+        }
+
+        if (!await TryFlushAsync(upstream.Output).ConfigureAwait(false))
+        {
+            if (canRetry)
+            {
+                return SendResult.RetryOnFreshConnection;
+            }
+
+            return await FailAsync(exchange, head, headConsumed, null, upstream, 502, OutcomeError.Reset).ConfigureAwait(false);
+        }
+
+        Task<(CopyStatus Status, RejectReason Reason)>? body = hasBody ? CopyRequestBodyAsync(upstream.Output) : null;
+
+        // Response head, after any interim (1xx) responses.
+        ReadOnlySequence<byte> buffer;
+        Volatile.Write(ref _waitingOn, upstream);
+        Arm(DeadlineResponseHead, _server.Limits.ResponseHeaderTimeoutMs);
+        try
+        {
+            while (true)
+            {
+                _response.Reset();
+                ReadResult result = await upstream.Input.ReadAsync().ConfigureAwait(false);
+                buffer = result.Buffer;
+                if (result.IsCanceled)
+                {
+                    upstream.Input.AdvanceTo(buffer.Start);
+                    if (TakeExpired() == DeadlineResponseHead)
+                    {
+                        return await FailAsync(exchange, head, headConsumed, body, upstream, 504, OutcomeError.Timeout).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                if (exchange.FirstByte == 0 && !buffer.IsEmpty)
+                {
+                    exchange.FirstByte = _server.Time.GetTimestamp();
+                }
+
+                ParseStatus status = HttpHeadParser.TryParseResponse(buffer, _request.Method == RequestMethod.Head, _response, out RejectReason reason);
+                if (status == ParseStatus.Complete)
+                {
+                    if (_response.IsInterim && _response.StatusCode != 101)
+                    {
+                        // RFC 9110 15.2: no 1xx to an HTTP/1.0 client; others get it as it came.
+                        if (_request.Version == HttpVersion.Http11)
+                        {
+                            _output.Write(_response.Bytes.Span[.._response.Length]);
+                            await _output.FlushAsync().ConfigureAwait(false);
+                        }
+
+                        upstream.Input.AdvanceTo(buffer.GetPosition(_response.Length));
+                        continue;
+                    }
+
+                    break;
+                }
+
+                if (status == ParseStatus.Rejected)
+                {
+                    upstream.Input.AdvanceTo(buffer.Start);
+                    _server.Metrics.CountRejection(reason);
+                    return await FailAsync(exchange, head, headConsumed, body, upstream, 502, OutcomeError.Protocol).ConfigureAwait(false);
+                }
+
+                if (result.IsCompleted)
+                {
+                    upstream.Input.AdvanceTo(buffer.Start);
+                    if (buffer.IsEmpty && canRetry && exchange.FirstByte == 0)
+                    {
+                        return SendResult.RetryOnFreshConnection;
+                    }
+
+                    return await FailAsync(exchange, head, headConsumed, body, upstream, 502, OutcomeError.Reset).ConfigureAwait(false);
+                }
+
+                upstream.Input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            if (canRetry && exchange.FirstByte == 0)
+            {
+                return SendResult.RetryOnFreshConnection;
+            }
+
+            return await FailAsync(exchange, head, headConsumed, body, upstream, 502, OutcomeError.Reset).ConfigureAwait(false);
+        }
+        finally
+        {
+            Disarm();
+            Volatile.Write(ref _waitingOn, null);
+        }
+
+        if (!headConsumed)
+        {
+            _input.AdvanceTo(head.GetPosition(_request.Length));
+        }
+
+        bool upgrade = _response.StatusCode == 101;
+        if (upgrade && !_request.IsUpgrade)
+        {
+            upstream.Input.AdvanceTo(buffer.Start);
+            _server.Metrics.CountRejection(RejectReason.MalformedStatusLine);
+            return await FailAsync(exchange, head, true, body, upstream, 502, OutcomeError.Protocol).ConfigureAwait(false);
+        }
+
+        exchange.Status = _response.StatusCode;
+        bool closeClient = !_request.KeepAlive || _response.Framing == BodyFraming.CloseDelimited || IsDraining || upgrade;
+        WriteResponseHead(closeClient, upgrade);
+        upstream.Input.AdvanceTo(buffer.GetPosition(_response.Length));
+
+        CopyStatus copied;
+        try
+        {
+            copied = _response.Framing switch
+            {
+                BodyFraming.None => await TryFlushAsync(_output).ConfigureAwait(false) ? CopyStatus.Done : CopyStatus.DestinationGone,
+                BodyFraming.ContentLength => await BodyCopier.CopyExactAsync(upstream.Input, _output, _response.ContentLength).ConfigureAwait(false),
+                BodyFraming.Chunked => await CopyResponseChunkedAsync(upstream).ConfigureAwait(false),
+                _ => await BodyCopier.CopyToEndAsync(upstream.Input, _output).ConfigureAwait(false),
+            };
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            copied = CopyStatus.SourceEnded;
+        }
+
+        if (copied is CopyStatus.SourceEnded or CopyStatus.Malformed)
+        {
+            exchange.Error = copied == CopyStatus.Malformed ? OutcomeError.Protocol : OutcomeError.Reset;
+        }
+
+        bool bodyOk = await FinishRequestBodyAsync(body, upstream).ConfigureAwait(false);
+        if (upgrade && copied == CopyStatus.Done)
+        {
+            await TunnelAsync(upstream).ConfigureAwait(false);
+            exchange.ClientKeepAlive = false;
+            return SendResult.Close;
+        }
+
+        exchange.ClientKeepAlive = !closeClient && copied == CopyStatus.Done && bodyOk;
+        return _response.KeepAlive && _response.Framing != BodyFraming.CloseDelimited && copied == CopyStatus.Done && bodyOk
+            ? SendResult.Reusable
+            : SendResult.Close;
+    }
+
+    private async ValueTask<CopyStatus> CopyResponseChunkedAsync(UpstreamConnection upstream)
+    {
+        (CopyStatus status, RejectReason reason) = await BodyCopier.CopyChunkedAsync(upstream.Input, _output, long.MaxValue).ConfigureAwait(false);
+        if (status == CopyStatus.Malformed)
+        {
+            _server.Metrics.CountRejection(reason);
+        }
+
+        return status;
+    }
+
+    /// <summary>Streams the request body to the backend while the response is read.</summary>
+    private async Task<(CopyStatus Status, RejectReason Reason)> CopyRequestBodyAsync(PipeWriter upstream)
+    {
+        try
+        {
+            if (_request.Framing == BodyFraming.ContentLength)
+            {
+                return (await BodyCopier.CopyExactAsync(_input, upstream, _request.ContentLength).ConfigureAwait(false), RejectReason.None);
+            }
+
+            return await BodyCopier.CopyChunkedAsync(_input, upstream, _server.Limits.MaxBodyBytes).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            return (CopyStatus.DestinationGone, RejectReason.None);
+        }
+    }
+
+    /// <summary>Waits for the request body copy; true when the whole body went through.</summary>
+    private async ValueTask<bool> FinishRequestBodyAsync(Task<(CopyStatus Status, RejectReason Reason)>? body, UpstreamConnection upstream)
+    {
+        if (body is null)
+        {
+            return true;
+        }
+
+        if (!body.IsCompleted)
+        {
+            // The backend answered without reading the whole body: stop copying; neither
+            // connection can be reused since the body's end was never reached.
+            upstream.Abort();
+            _input.CancelPendingRead();
+        }
+
+        (CopyStatus status, RejectReason reason) = await body.ConfigureAwait(false);
+        if (status is CopyStatus.Malformed or CopyStatus.TooLarge)
+        {
+            _server.Metrics.CountRejection(reason);
+        }
+
+        return status == CopyStatus.Done;
+    }
+
+    /// <summary>Ends an exchange that got no usable response: answers <paramref name="status"/> if nothing was sent yet.</summary>
+    private async ValueTask<SendResult> FailAsync(
+        Exchange exchange, ReadOnlySequence<byte> head, bool headConsumed, Task<(CopyStatus Status, RejectReason Reason)>? body,
+        UpstreamConnection upstream, int status, OutcomeError error)
+    {
+        upstream.Abort();
+        if (!headConsumed)
+        {
+            _input.AdvanceTo(head.GetPosition(_request.Length));
+        }
+
+        if (body is not null)
+        {
+            if (!body.IsCompleted)
+            {
+                _input.CancelPendingRead();
+            }
+
+            (CopyStatus copied, RejectReason reason) = await body.ConfigureAwait(false);
+            if (copied is CopyStatus.Malformed or CopyStatus.TooLarge)
+            {
+                // The client's body was at fault, not the backend.
+                _server.Metrics.CountRejection(reason);
+                status = RejectReasons.StatusCode(reason);
+            }
+        }
+
+        exchange.Error = error;
+        exchange.Status = 0;
+        exchange.ClientKeepAlive = false;
+        await RespondErrorAsync(status, error).ConfigureAwait(false);
+        return SendResult.Close;
+    }
+
+    /// <summary>After a 101 answer to an Upgrade request: bytes flow both ways until both sides are done.</summary>
+    private async ValueTask TunnelAsync(UpstreamConnection upstream)
+    {
+        Task toBackend = PumpAsync(_input, upstream.Output);
+        Task toClient = PumpAsync(upstream.Input, _output);
+        await Task.WhenAll(toBackend, toClient).ConfigureAwait(false);
+
+        static async Task PumpAsync(PipeReader from, PipeWriter to)
+        {
+            try
+            {
+                await BodyCopier.CopyToEndAsync(from, to).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsConnectionFailure(e))
+            {
+            }
+            finally
+            {
+                // Pass the end on, so the other side sees it (half-close).
+                await to.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async ValueTask<bool> TryFlushAsync(PipeWriter output)
+    {
+        try
+        {
+            FlushResult flush = await output.FlushAsync().ConfigureAwait(false);
+            return !flush.IsCompleted;
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,280 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using FastLb.Policy;
+using FastLb.Proxy.Http;
+using FastLb.Proxy.Logging;
+using FastLb.Proxy.Routing;
+using FastLb.Proxy.Transport;
+
+namespace FastLb.Proxy.Forwarding;
+
+/// <summary>One client connection of an HTTP listener: reads requests in order, forwards each, relays the responses.</summary>
+/// <remarks>
+/// Requests on a connection are handled one at a time, so pipelined requests are answered in
+/// order: the next head stays in the input pipe until the current response is done.
+/// </remarks>
+internal sealed partial class HttpProxyConnection : ITimeoutTarget
+{
+    private const int DeadlineNone = 0;
+    private const int DeadlineIdle = 1;
+    private const int DeadlineHeader = 2;
+    private const int DeadlineResponseHead = 3;
+
+    private readonly ProxyServer _server;
+    private readonly Router _router;
+    private readonly ConnectionContext _client;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly HttpRequestHead _request;
+    private readonly HttpResponseHead _response;
+    private readonly byte[] _clientAddress;
+    private readonly ulong _clientHash;
+    private readonly byte[] _requestId = new byte[MaxRequestIdBytes];
+    private readonly Exchange _exchange = new();
+    private int _requestIdLength;
+    private ulong _assignedId;
+
+    private long _deadline;
+    private int _deadlineKind;
+    private int _expiredKind;
+    private int _idle;
+    private int _draining;
+    private UpstreamConnection? _waitingOn;
+
+    /// <summary>The longest client-given X-Request-Id echoed in the proxy's own answers.</summary>
+    private const int MaxRequestIdBytes = 128;
+
+    /// <summary>Wraps an accepted client connection.</summary>
+    public HttpProxyConnection(ProxyServer server, Router router, ConnectionContext client)
+    {
+        _server = server;
+        _router = router;
+        _client = client;
+        _input = client.Transport.Input;
+        _output = client.Transport.Output;
+        _request = new HttpRequestHead(server.Limits.MaxHeaderBytes);
+        _response = new HttpResponseHead(server.Limits.MaxHeaderBytes);
+        IPAddress address = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.Loopback;
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        _clientAddress = System.Text.Encoding.ASCII.GetBytes(address.ToString());
+        _clientHash = Hash(_clientAddress);
+    }
+
+    /// <summary>Serves the connection until either side closes, then closes it.</summary>
+    public async Task RunAsync()
+    {
+        _server.Timeouts.Add(this);
+        _server.Metrics.ConnectionOpened();
+        try
+        {
+            while (await ProcessRequestAsync().ConfigureAwait(false))
+            {
+            }
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            // The client reset or closed mid-request; whatever was picked has been reported.
+        }
+        finally
+        {
+            _server.Timeouts.Remove(this);
+            await CloseClientAsync().ConfigureAwait(false);
+            _server.Metrics.ConnectionClosed();
+        }
+    }
+
+    /// <summary>True for the exceptions a dying peer causes, which end a connection quietly.</summary>
+    internal static bool IsConnectionFailure(Exception e) =>
+        e is IOException or SocketException or ConnectionResetException or ConnectionAbortedException or ObjectDisposedException or OperationCanceledException;
+
+    /// <inheritdoc />
+    public void CheckDeadline(long now)
+    {
+        long deadline = Volatile.Read(ref _deadline);
+        if (deadline == 0 || now < deadline)
+        {
+            return;
+        }
+
+        int kind = Volatile.Read(ref _deadlineKind);
+        if (Interlocked.CompareExchange(ref _expiredKind, kind, DeadlineNone) != DeadlineNone)
+        {
+            return;
+        }
+
+        if (kind == DeadlineResponseHead)
+        {
+            Volatile.Read(ref _waitingOn)?.Input.CancelPendingRead();
+        }
+        else
+        {
+            _input.CancelPendingRead();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Drain()
+    {
+        // Paired with the Exchange on _idle in ReadHeadAsync: both sides write with a full fence
+        // before reading the other's flag, so an idle connection is always woken or sees the flag.
+        Interlocked.Exchange(ref _draining, 1);
+        if (Volatile.Read(ref _idle) == 1)
+        {
+            _input.CancelPendingRead();
+        }
+    }
+
+    private bool IsDraining => Volatile.Read(ref _draining) == 1;
+
+    private void Arm(int kind, int milliseconds)
+    {
+        Volatile.Write(ref _deadlineKind, kind);
+        Volatile.Write(ref _deadline, _server.Time.GetTimestamp() + (milliseconds * _server.Time.TimestampFrequency / 1000));
+    }
+
+    private void Disarm() => Volatile.Write(ref _deadline, 0);
+
+    private int TakeExpired() => Interlocked.Exchange(ref _expiredKind, DeadlineNone);
+
+    /// <summary>Reads the next request head; false when the connection should close instead.</summary>
+    private async ValueTask<(bool Ok, ReadOnlySequence<byte> Buffer)> ReadHeadAsync()
+    {
+        _request.Reset();
+        Arm(DeadlineIdle, _server.Limits.IdleTimeoutMs);
+        Interlocked.Exchange(ref _idle, 1);
+        bool sawBytes = false;
+        try
+        {
+            while (true)
+            {
+                if (IsDraining && !sawBytes)
+                {
+                    return (false, default);
+                }
+
+                ReadResult result = await _input.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (result.IsCanceled)
+                {
+                    int expired = TakeExpired();
+                    if (expired == DeadlineHeader || (expired == DeadlineIdle && sawBytes))
+                    {
+                        _input.AdvanceTo(buffer.Start);
+                        await RespondErrorAsync(408, OutcomeError.None).ConfigureAwait(false);
+                        return (false, default);
+                    }
+
+                    if (expired == DeadlineIdle || (IsDraining && buffer.IsEmpty))
+                    {
+                        _input.AdvanceTo(buffer.Start);
+                        return (false, default);
+                    }
+
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                }
+
+                if (!sawBytes && !buffer.IsEmpty)
+                {
+                    sawBytes = true;
+                    Volatile.Write(ref _idle, 0);
+                    Arm(DeadlineHeader, _server.Limits.HeaderTimeoutMs);
+                }
+
+                ParseStatus status = HttpHeadParser.TryParseRequest(buffer, _request, out RejectReason reason);
+                if (status == ParseStatus.Complete)
+                {
+                    return (true, buffer);
+                }
+
+                if (status == ParseStatus.Rejected)
+                {
+                    _input.AdvanceTo(buffer.Start);
+                    _server.Metrics.CountRejection(reason);
+                    SetUnknownRequestId();
+                    await RespondErrorAsync(RejectReasons.StatusCode(reason), OutcomeError.None).ConfigureAwait(false);
+                    return (false, default);
+                }
+
+                if (result.IsCompleted)
+                {
+                    _input.AdvanceTo(buffer.Start);
+                    if (!buffer.IsEmpty)
+                    {
+                        // The client closed in the middle of a head: nothing to answer to.
+                        _server.Metrics.CountRejection(RejectReason.MalformedRequestLine);
+                    }
+
+                    return (false, default);
+                }
+
+                _input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _idle, 0);
+            Disarm();
+        }
+    }
+
+    private void SetUnknownRequestId()
+    {
+        _assignedId = _server.RequestIds.Next();
+        _requestIdLength = RequestIds.Format(_assignedId, _requestId);
+    }
+
+    private ReadOnlySpan<byte> RequestIdBytes => _requestId.AsSpan(0, _requestIdLength);
+
+    /// <summary>Answers with the proxy's own short response and counts it; the connection closes after.</summary>
+    private async ValueTask RespondErrorAsync(int status, OutcomeError error)
+    {
+        _server.Metrics.CountErrorResponse(status);
+        if (_requestIdLength == 0)
+        {
+            SetUnknownRequestId();
+        }
+
+        try
+        {
+            ErrorResponses.Write(_output, status, RequestIdBytes);
+            await _output.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            // The client is gone; the answer had nobody to go to.
+        }
+    }
+
+    private async ValueTask CloseClientAsync()
+    {
+        try
+        {
+            await _output.CompleteAsync().ConfigureAwait(false);
+            await _input.CompleteAsync().ConfigureAwait(false);
+            await _client.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsConnectionFailure(e) || e is InvalidOperationException)
+        {
+        }
+    }
+
+    // FNV-1a over the client address: the affinity key of hashing policies.
+    private static ulong Hash(ReadOnlySpan<byte> bytes)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash == 0 ? 1 : hash;
+    }
+}

@@ -1,0 +1,54 @@
+using FastLb.Proxy.Http;
+
+namespace FastLb.Proxy.Metrics;
+
+/// <summary>Process-wide counters that are not per backend: rejections, error answers, connections, the request log.</summary>
+internal sealed class ProxyMetrics
+{
+    private readonly long[] _rejections = new long[Enum.GetValues<RejectReason>().Length];
+    private readonly long[] _errorResponses = new long[600];
+    private long _clientConnectionsAccepted;
+    private long _clientConnectionsActive;
+    private long _logRecordsWritten;
+    private long _logRecordsDropped;
+
+    /// <summary>Counts a request head, chunk or body refused for <paramref name="reason"/>.</summary>
+    public void CountRejection(RejectReason reason) => Interlocked.Increment(ref _rejections[(int)reason]);
+
+    /// <summary>Counts an answer the proxy itself made (4xx/5xx) with <paramref name="status"/>.</summary>
+    public void CountErrorResponse(int status) => Interlocked.Increment(ref _errorResponses[status]);
+
+    /// <summary>Counts an accepted client connection, which is now active.</summary>
+    public void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _clientConnectionsAccepted);
+        Interlocked.Increment(ref _clientConnectionsActive);
+    }
+
+    /// <summary>Counts a client connection that ended.</summary>
+    public void ConnectionClosed() => Interlocked.Decrement(ref _clientConnectionsActive);
+
+    /// <summary>Counts request log records written.</summary>
+    public void CountLogWritten(long records) => Interlocked.Add(ref _logRecordsWritten, records);
+
+    /// <summary>Counts a request log record dropped because the queue was full.</summary>
+    public void CountLogDropped() => Interlocked.Increment(ref _logRecordsDropped);
+
+    /// <summary>Rejections for <paramref name="reason"/>.</summary>
+    public long Rejections(RejectReason reason) => Volatile.Read(ref _rejections[(int)reason]);
+
+    /// <summary>Answers the proxy made with <paramref name="status"/>.</summary>
+    public long ErrorResponses(int status) => Volatile.Read(ref _errorResponses[status]);
+
+    /// <summary>Client connections accepted since start.</summary>
+    public long ClientConnectionsAccepted => Volatile.Read(ref _clientConnectionsAccepted);
+
+    /// <summary>Client connections open now.</summary>
+    public long ClientConnectionsActive => Volatile.Read(ref _clientConnectionsActive);
+
+    /// <summary>Request log records written.</summary>
+    public long LogRecordsWritten => Volatile.Read(ref _logRecordsWritten);
+
+    /// <summary>Request log records dropped.</summary>
+    public long LogRecordsDropped => Volatile.Read(ref _logRecordsDropped);
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using FastLb.Policy;
+using FastLb.Proxy.Forwarding;
+
+namespace FastLb.Proxy.Tcp;
+
+/// <summary>One client connection of a tcp listener: pick a backend, connect, relay bytes unparsed until both sides close.</summary>
+internal sealed class TcpProxyConnection
+{
+    private readonly ProxyServer _server;
+    private readonly PoolRuntime _pool;
+    private readonly Socket _client;
+    private readonly bool _splice;
+
+    /// <summary>Wraps an accepted client socket.</summary>
+    public TcpProxyConnection(ProxyServer server, PoolRuntime pool, Socket client, bool splice)
+    {
+        _server = server;
+        _pool = pool;
+        _client = client;
+        _splice = splice;
+    }
+
+    /// <summary>Serves the connection to its end.</summary>
+    public async Task RunAsync()
+    {
+        _server.Metrics.ConnectionOpened();
+        _server.TrackTcp(_client, add: true);
+        try
+        {
+            var features = RequestFeatures.Empty;
+            features.Timestamp = _server.Time.GetTimestamp();
+            features.HashKey = HashOf(_client.RemoteEndPoint);
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                int index = _pool.Balancer.PickIndex(ref features);
+                if (index < 0)
+                {
+                    return;
+                }
+
+                BackendRuntime backend = _pool.Backends[index];
+                long started = _server.Time.GetTimestamp();
+                Socket upstream = new(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    using var timeout = new CancellationTokenSource(_server.Limits.UpstreamConnectTimeoutMs);
+                    await upstream.ConnectAsync(backend.Config.EndPoint, timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SocketException or OperationCanceledException)
+                {
+                    upstream.Dispose();
+                    backend.Metrics.CountConnectFailure();
+                    _server.OnConnectFailed(_pool, backend);
+                    _pool.Balancer.Complete(backend.State, features, new RequestOutcome(0, 0, 0, e is SocketException ? OutcomeError.Connect : OutcomeError.Timeout));
+                    backend.Metrics.CountRequest(0);
+                    features.ExcludeIndex = index;
+                    continue;
+                }
+
+                backend.Metrics.CountOpened();
+                Volatile.Write(ref backend.ConnectFailuresInARow, 0);
+                using (upstream)
+                {
+                    _server.TrackTcp(upstream, add: true);
+                    try
+                    {
+                        await TcpTunnel.RelayAsync(_client, upstream, _splice).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _server.TrackTcp(upstream, add: false);
+                    }
+                }
+
+                double ms = _server.Time.GetElapsedTime(started).TotalMilliseconds;
+                // A tcp session has no status: it is counted as an upstream connection, not a request.
+                _pool.Balancer.Complete(backend.State, features, new RequestOutcome(ms, ms, 0, OutcomeError.None));
+                _pool.Latency.Observe(ms);
+                return;
+            }
+        }
+        finally
+        {
+            _server.TrackTcp(_client, add: false);
+            _client.Dispose();
+            _server.Metrics.ConnectionClosed();
+        }
+    }
+
+    private static ulong HashOf(EndPoint? endPoint)
+    {
+        if (endPoint is not IPEndPoint ip)
+        {
+            return 1;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        ip.Address.TryWriteBytes(bytes, out int written);
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in bytes[..written])
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash == 0 ? 1 : hash;
+    }
+}
