@@ -51,7 +51,7 @@ internal sealed class ProxyServer : IAsyncDisposable
             var context = new PolicyContext(states.Length, seed++, Time) { Routes = Router.RoutesOf(pool.Name, config.Routes) };
             if (!PolicyFactory.TryCreate(pool.Policy, context, out IRoutingPolicy? policy, out string? error))
             {
-                throw new ConfigException([$"pools[{config.Pools.IndexOf(pool)}].policy: {error}"]);
+                throw new ConfigException([$"pools.{pool.Name}.policy: {error}"]);
             }
 
             _pools.Add(pool.Name, new PoolRuntime(pool, new Balancer(policy!, states), backends));
