@@ -66,18 +66,20 @@ internal sealed partial class HttpProxyConnection
             {
                 given.CopyTo(_requestId);
                 _requestIdLength = given.Length;
+                _assignedId = 0;
                 return;
             }
         }
 
-        _requestIdLength = RequestIds.Format(_server.RequestIds.Next(), _requestId);
+        _assignedId = _server.RequestIds.Next();
+        _requestIdLength = RequestIds.Format(_assignedId, _requestId);
     }
 
     /// <summary>Picks a backend, sends the request, relays the response; retries once where nothing can have been seen by a backend.</summary>
     private async ValueTask<bool> ForwardAsync(ReadOnlySequence<byte> head, RequestFeatures features, Exchange exchange)
     {
         PoolRuntime pool = exchange.Pool;
-        bool hasBody = _request.Framing != BodyFraming.None;
+        bool hasBody = _request.Framing == BodyFraming.Chunked || (_request.Framing == BodyFraming.ContentLength && _request.ContentLength > 0);
         bool headConsumed = false;
         for (int attempt = 0; ; attempt++)
         {

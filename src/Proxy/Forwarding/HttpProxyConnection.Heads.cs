@@ -43,7 +43,8 @@ internal sealed partial class HttpProxyConnection
                     continue;
             }
 
-            if (header.IsConnectionListed)
+            // Connection: upgrade names Upgrade, yet Upgrade must travel when the tunnel is wanted.
+            if (header.IsConnectionListed && !(header.Known == KnownHeader.Upgrade && _request.IsUpgrade))
             {
                 continue;
             }
@@ -123,7 +124,7 @@ internal sealed partial class HttpProxyConnection
                     continue;
             }
 
-            if (header.IsConnectionListed)
+            if (header.IsConnectionListed && !(header.Known == KnownHeader.Upgrade && upgrade))
             {
                 continue;
             }

@@ -143,6 +143,7 @@ internal sealed partial class HttpProxyConnection
             copied = _response.Framing switch
             {
                 BodyFraming.None => await TryFlushAsync(_output).ConfigureAwait(false) ? CopyStatus.Done : CopyStatus.DestinationGone,
+                BodyFraming.ContentLength when _response.ContentLength == 0 => await TryFlushAsync(_output).ConfigureAwait(false) ? CopyStatus.Done : CopyStatus.DestinationGone,
                 BodyFraming.ContentLength => await BodyCopier.CopyExactAsync(upstream.Input, _output, _response.ContentLength).ConfigureAwait(false),
                 BodyFraming.Chunked => await CopyResponseChunkedAsync(upstream).ConfigureAwait(false),
                 _ => await BodyCopier.CopyToEndAsync(upstream.Input, _output).ConfigureAwait(false),

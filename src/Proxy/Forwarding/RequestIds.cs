@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 
 namespace FastLb.Proxy.Forwarding;
@@ -15,7 +14,13 @@ internal sealed class RequestIds
     /// <summary>Formats <paramref name="id"/> as 16 lower-case hex digits into <paramref name="destination"/>.</summary>
     public static int Format(ulong id, Span<byte> destination)
     {
-        Utf8Formatter.TryFormat(id, destination, out int written, new System.Buffers.StandardFormat('x', 16));
-        return written;
+        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
+        for (int i = 15; i >= 0; i--)
+        {
+            destination[i] = digits[(int)(id & 0xF)];
+            id >>= 4;
+        }
+
+        return 16;
     }
 }

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FastLb.Proxy.Tests.Infrastructure;
+
+/// <summary>A real Kestrel backend on 127.0.0.1 port 0 with the endpoints the proxy tests need.</summary>
+public sealed class TestBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _inFlight;
+
+    private TestBackend(WebApplication app, string name)
+    {
+        _app = app;
+        Name = name;
+    }
+
+    /// <summary>The name it answers with.</summary>
+    public string Name { get; }
+
+    /// <summary>Its address, e.g. 127.0.0.1:41234.</summary>
+    public string Address { get; private set; } = "";
+
+    /// <summary>Kestrel connection ids that carried requests (keep-alive reuse shows as few ids).</summary>
+    public ConcurrentDictionary<string, int> Connections { get; } = new();
+
+    /// <summary>Requests served.</summary>
+    public int Requests => Connections.Values.Sum();
+
+    /// <summary>Requests being served now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Headers of the last request, as received.</summary>
+    public IHeaderDictionary? LastHeaders { get; private set; }
+
+    /// <summary>Starts a backend named <paramref name="name"/>.</summary>
+    public static async Task<TestBackend> StartAsync(string name)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Listen(IPAddress.Loopback, 0);
+            o.Limits.MaxRequestBodySize = null;
+            o.AddServerHeader = false;
+        });
+        WebApplication app = builder.Build();
+        var backend = new TestBackend(app, name);
+        app.UseWebSockets();
+        app.Use(async (context, next) =>
+        {
+            backend.Connections.AddOrUpdate(context.Connection.Id, 1, (_, n) => n + 1);
+            backend.LastHeaders = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase));
+            Interlocked.Increment(ref backend._inFlight);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref backend._inFlight);
+            }
+        });
+
+        app.MapGet("/hello", () => Results.Text($"hello from {name}"));
+        app.MapMethods("/hello", ["HEAD"], (HttpContext c) => { c.Response.ContentLength = 11; return Task.CompletedTask; });
+        app.MapGet("/api/hello", () => Results.Text($"api from {name}"));
+        app.MapGet("/size/{n:long}", async (HttpContext c, long n) =>
+        {
+            c.Response.ContentLength = n;
+            await WriteBytesAsync(c.Response.Body, n);
+        });
+        app.MapGet("/chunked/{n:long}", async (HttpContext c, long n) =>
+        {
+            // No Content-Length: Kestrel frames the response as chunked.
+            await c.Response.StartAsync();
+            await WriteBytesAsync(c.Response.Body, n);
+        });
+        app.MapPost("/echo", async (HttpContext c) =>
+        {
+            if (c.Request.ContentLength is long length)
+            {
+                c.Response.ContentLength = length;
+            }
+
+            await c.Request.Body.CopyToAsync(c.Response.Body);
+        });
+        app.MapPost("/count", async (HttpContext c) =>
+        {
+            // Reads the whole body, answers its length and a checksum: large bodies without echoing.
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0, sum = 0;
+            int read;
+            while ((read = await c.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+                for (int i = 0; i < read; i++)
+                {
+                    sum += buffer[i];
+                }
+            }
+
+            return Results.Text($"{total} {sum}");
+        });
+        app.MapGet("/slow/{ms:int}", async (int ms) =>
+        {
+            await Task.Delay(ms);
+            return Results.Text($"slow from {name}");
+        });
+        app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
+        app.MapGet("/headers", (HttpContext c) => Results.Text(string.Join("\n", c.Request.Headers.Select(h => $"{h.Key}: {h.Value}"))));
+        app.Map("/ws", async (HttpContext c) =>
+        {
+            if (!c.WebSockets.IsWebSocketRequest)
+            {
+                c.Response.StatusCode = 400;
+                return;
+            }
+
+            using WebSocket socket = await c.WebSockets.AcceptWebSocketAsync();
+            byte[] buffer = new byte[4096];
+            while (true)
+            {
+                WebSocketReceiveResult result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                    return;
+                }
+
+                await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, CancellationToken.None);
+            }
+        });
+
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address);
+        backend.Address = $"127.0.0.1:{uri.Port}";
+        return backend;
+    }
+
+    private static async Task WriteBytesAsync(Stream body, long n)
+    {
+        byte[] block = new byte[64 * 1024];
+        for (int i = 0; i < block.Length; i++)
+        {
+            block[i] = (byte)('a' + (i % 26));
+        }
+
+        while (n > 0)
+        {
+            int size = (int)Math.Min(n, block.Length);
+            await body.WriteAsync(block.AsMemory(0, size));
+            n -= size;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
