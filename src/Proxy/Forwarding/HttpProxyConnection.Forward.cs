@@ -86,8 +86,9 @@ internal sealed partial class HttpProxyConnection
             int index = pool.Balancer.PickIndex(ref features);
             if (index < 0)
             {
+                // No backend at all is 503; none left after a failed connect is that failure's 502.
                 ConsumeHead(ref headConsumed, head);
-                await RespondErrorAsync(503, OutcomeError.None).ConfigureAwait(false);
+                await RespondErrorAsync(attempt == 0 ? 503 : 502, OutcomeError.None).ConfigureAwait(false);
                 return false;
             }
 

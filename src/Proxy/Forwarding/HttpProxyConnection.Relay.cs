@@ -35,7 +35,7 @@ internal sealed partial class HttpProxyConnection
             return await FailAsync(exchange, head, headConsumed, null, upstream, 502, OutcomeError.Reset).ConfigureAwait(false);
         }
 
-        Task<(CopyStatus Status, RejectReason Reason)>? body = hasBody ? CopyRequestBodyAsync(upstream.Output) : null;
+        Task<(CopyStatus Status, RejectReason Reason)>? body = hasBody ? CopyRequestBodyAsync(upstream) : null;
 
         // Response head, after any interim (1xx) responses.
         ReadOnlySequence<byte> buffer;
@@ -185,21 +185,28 @@ internal sealed partial class HttpProxyConnection
     }
 
     /// <summary>Streams the request body to the backend while the response is read.</summary>
-    private async Task<(CopyStatus Status, RejectReason Reason)> CopyRequestBodyAsync(PipeWriter upstream)
+    private async Task<(CopyStatus Status, RejectReason Reason)> CopyRequestBodyAsync(UpstreamConnection upstream)
     {
+        (CopyStatus Status, RejectReason Reason) copied;
         try
         {
-            if (_request.Framing == BodyFraming.ContentLength)
-            {
-                return (await BodyCopier.CopyExactAsync(_input, upstream, _request.ContentLength).ConfigureAwait(false), RejectReason.None);
-            }
-
-            return await BodyCopier.CopyChunkedAsync(_input, upstream, _server.Limits.MaxBodyBytes).ConfigureAwait(false);
+            copied = _request.Framing == BodyFraming.ContentLength
+                ? (await BodyCopier.CopyExactAsync(_input, upstream.Output, _request.ContentLength).ConfigureAwait(false), RejectReason.None)
+                : await BodyCopier.CopyChunkedAsync(_input, upstream.Output, _server.Limits.MaxBodyBytes).ConfigureAwait(false);
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
-            return (CopyStatus.DestinationGone, RejectReason.None);
+            copied = (CopyStatus.SourceEnded, RejectReason.None);
         }
+
+        if (copied.Status != CopyStatus.Done)
+        {
+            // The body cannot be completed: end the exchange with the backend now, so the wait
+            // for its response ends too and the client gets the body's error.
+            upstream.Abort();
+        }
+
+        return copied;
     }
 
     /// <summary>Waits for the request body copy; true when the whole body went through.</summary>
