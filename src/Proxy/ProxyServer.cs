@@ -31,7 +31,7 @@ internal sealed class ProxyServer : IAsyncDisposable
     {
         Config = config;
         Time = time ?? TimeProvider.System;
-        Pipes = new SocketPipes();
+        InputBufferBytes = Math.Max(64 * 1024, 2 * config.Limits.MaxHeaderBytes);
         Timeouts = new ConnectionTimeouts(Time);
         ulong seed = 1;
         foreach (PoolConfig pool in config.Pools)
@@ -43,7 +43,7 @@ internal sealed class ProxyServer : IAsyncDisposable
                 BackendConfig backend = pool.Backends[i];
                 states[i] = new BackendState(backend.Address, backend.Weight);
                 var upstream = new UpstreamPool(
-                    backend.EndPoint, Pipes, Time, config.Limits.MaxIdlePerBackend,
+                    backend.EndPoint, InputBufferBytes, Time, config.Limits.MaxIdlePerBackend,
                     TimeSpan.FromMilliseconds(config.Limits.UpstreamConnectTimeoutMs), TimeSpan.FromMilliseconds(config.Limits.UpstreamIdleTimeoutMs));
                 backends[i] = new BackendRuntime(backend, states[i], upstream);
             }
@@ -79,8 +79,8 @@ internal sealed class ProxyServer : IAsyncDisposable
     /// <summary>The request log, when configured.</summary>
     public RequestLogWriter? Log { get; }
 
-    /// <summary>Socket-to-pipe factory shared by both directions.</summary>
-    public SocketPipes Pipes { get; }
+    /// <summary>Received bytes a connection buffers before it stops reading: room for two request heads.</summary>
+    public int InputBufferBytes { get; }
 
     /// <summary>The heartbeat that expires connection deadlines; also the registry of HTTP connections.</summary>
     public ConnectionTimeouts Timeouts { get; }
@@ -144,7 +144,7 @@ internal sealed class ProxyServer : IAsyncDisposable
     private Func<Socket, Task> HttpHandler(ListenerConfig listener)
     {
         var router = new Router(listener.Name, Config.Routes, _pools, listener.Pool is null ? null : _pools[listener.Pool]);
-        return socket => new HttpProxyConnection(this, router, Pipes.Create(socket)).RunAsync();
+        return socket => new HttpProxyConnection(this, router, new SocketConnection(socket, InputBufferBytes)).RunAsync();
     }
 
     private Func<Socket, Task> TcpHandler(PoolRuntime pool, bool splice) =>

@@ -90,6 +90,16 @@ internal static class StatusDocument
             }
 
             w.WriteEndObject();
+            // Allocation counters, so steady-state allocation per request can be read off a live proxy.
+            GCMemoryInfo gc = GC.GetGCMemoryInfo();
+            w.WriteStartObject("process");
+            w.WriteNumber("allocated_bytes", GC.GetTotalAllocatedBytes(precise: false));
+            w.WriteNumber("heap_bytes", gc.HeapSizeBytes);
+            w.WriteNumber("working_set_bytes", Environment.WorkingSet);
+            w.WriteNumber("gen0_collections", GC.CollectionCount(0));
+            w.WriteNumber("gen1_collections", GC.CollectionCount(1));
+            w.WriteNumber("gen2_collections", GC.CollectionCount(2));
+            w.WriteEndObject();
             w.WriteStartObject("request_log");
             w.WriteString("path", server.Log?.FilePath);
             w.WriteNumber("written", server.Metrics.LogRecordsWritten);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
 using FastLb.Policy;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Logging;
@@ -25,7 +24,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
 
     private readonly ProxyServer _server;
     private readonly Router _router;
-    private readonly ConnectionContext _client;
+    private readonly SocketConnection _client;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly HttpRequestHead _request;
@@ -48,13 +47,13 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private const int MaxRequestIdBytes = 128;
 
     /// <summary>Wraps an accepted client connection.</summary>
-    public HttpProxyConnection(ProxyServer server, Router router, ConnectionContext client)
+    public HttpProxyConnection(ProxyServer server, Router router, SocketConnection client)
     {
         _server = server;
         _router = router;
         _client = client;
-        _input = client.Transport.Input;
-        _output = client.Transport.Output;
+        _input = client.Input;
+        _output = client.Output;
         _request = new HttpRequestHead(server.Limits.MaxHeaderBytes);
         _response = new HttpResponseHead(server.Limits.MaxHeaderBytes);
         IPAddress address = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.Loopback;
@@ -92,7 +91,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
 
     /// <summary>True for the exceptions a dying peer causes, which end a connection quietly.</summary>
     internal static bool IsConnectionFailure(Exception e) =>
-        e is IOException or SocketException or ConnectionResetException or ConnectionAbortedException or ObjectDisposedException or OperationCanceledException;
+        e is IOException or SocketException or ObjectDisposedException or OperationCanceledException;
 
     /// <inheritdoc />
     public void CheckDeadline(long now)
@@ -253,18 +252,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
         }
     }
 
-    private async ValueTask CloseClientAsync()
-    {
-        try
-        {
-            await _output.CompleteAsync().ConfigureAwait(false);
-            await _input.CompleteAsync().ConfigureAwait(false);
-            await _client.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsConnectionFailure(e) || e is InvalidOperationException)
-        {
-        }
-    }
+    private ValueTask CloseClientAsync() => _client.DisposeAsync();
 
     // FNV-1a over the client address: the affinity key of hashing policies.
     private static ulong Hash(ReadOnlySpan<byte> bytes)

@@ -1,27 +1,26 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Microsoft.AspNetCore.Connections;
 
 namespace FastLb.Proxy.Transport;
 
 /// <summary>A connection to a backend, as pipes, that may be kept idle and reused for later requests.</summary>
 internal sealed class UpstreamConnection : IAsyncDisposable
 {
-    private readonly ConnectionContext _context;
+    private readonly SocketConnection _connection;
     private int _disposed;
 
-    /// <summary>Wraps a connected <paramref name="context"/>.</summary>
-    public UpstreamConnection(ConnectionContext context, long now)
+    /// <summary>Wraps a connected <paramref name="connection"/>.</summary>
+    public UpstreamConnection(SocketConnection connection, long now)
     {
-        _context = context;
+        _connection = connection;
         LastUsed = now;
     }
 
     /// <summary>Bytes from the backend.</summary>
-    public PipeReader Input => _context.Transport.Input;
+    public PipeReader Input => _connection.Input;
 
     /// <summary>Bytes to the backend.</summary>
-    public PipeWriter Output => _context.Transport.Output;
+    public PipeWriter Output => _connection.Output;
 
     /// <summary>When the connection last finished a request, from <see cref="TimeProvider.GetTimestamp"/>.</summary>
     public long LastUsed { get; set; }
@@ -46,25 +45,14 @@ internal sealed class UpstreamConnection : IAsyncDisposable
     }
 
     /// <summary>Closes the connection at once, without waiting for queued bytes.</summary>
-    public void Abort() => _context.Abort();
+    public void Abort() => _connection.Abort();
 
     /// <summary>Closes the connection; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
-        }
-
-        try
-        {
-            await Output.CompleteAsync().ConfigureAwait(false);
-            await Input.CompleteAsync().ConfigureAwait(false);
-            await _context.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // Closing a connection the backend already reset: nothing left to do.
+            await _connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -12,16 +12,16 @@ internal sealed class UpstreamPool
 {
     private readonly UpstreamConnection?[] _idle;
     private readonly EndPoint _endPoint;
-    private readonly SocketPipes _pipes;
+    private readonly int _inputBufferBytes;
     private readonly TimeProvider _time;
     private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _idleTimeout;
 
     /// <summary>Creates the pool of <paramref name="endPoint"/>.</summary>
-    public UpstreamPool(EndPoint endPoint, SocketPipes pipes, TimeProvider time, int maxIdle, TimeSpan connectTimeout, TimeSpan idleTimeout)
+    public UpstreamPool(EndPoint endPoint, int inputBufferBytes, TimeProvider time, int maxIdle, TimeSpan connectTimeout, TimeSpan idleTimeout)
     {
         _endPoint = endPoint;
-        _pipes = pipes;
+        _inputBufferBytes = inputBufferBytes;
         _time = time;
         _idle = new UpstreamConnection?[maxIdle];
         _connectTimeout = connectTimeout;
@@ -110,7 +110,7 @@ internal sealed class UpstreamPool
             throw;
         }
 
-        return new UpstreamConnection(_pipes.Create(socket), _time.GetTimestamp());
+        return new UpstreamConnection(new SocketConnection(socket, _inputBufferBytes), _time.GetTimestamp());
     }
 
     /// <summary>Closes idle connections older than the idle timeout (all of them when <paramref name="all"/>).</summary>
