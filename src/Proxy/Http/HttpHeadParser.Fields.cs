@@ -109,8 +109,8 @@ internal static partial class HttpHeadParser
                 request.HostHeader = index;
                 break;
             case KnownHeader.Expect:
-                // RFC 9110 10.1.1: the expectation is case-insensitive.
-                if (Ascii.EqualsIgnoreCase(value, "100-continue"u8))
+                // RFC 9110 10.1.1: the expectation is case-insensitive, and an HTTP/1.0 server must ignore it.
+                if (head.Version == HttpVersion.Http11 && Ascii.EqualsIgnoreCase(value, "100-continue"u8))
                 {
                     request.ExpectContinue = true;
                 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using FastLb.Policy;
 
@@ -6,6 +7,9 @@ namespace FastLb.Proxy.Http;
 /// <summary>Request line and request semantics (RFC 9112 3, 3.2, 6.3; RFC 9110 7.2).</summary>
 internal static partial class HttpHeadParser
 {
+    private static readonly ulong s_http11 = BinaryPrimitives.ReadUInt64LittleEndian("HTTP/1.1"u8);
+    private static readonly ulong s_http10 = BinaryPrimitives.ReadUInt64LittleEndian("HTTP/1.0"u8);
+
     /// <summary>Parses a request head from a span that starts at the head's first byte.</summary>
     // Hot path: guarded by HttpHeadParserBenchmarks
     private static ParseStatus ParseRequest(ReadOnlySpan<byte> s, HttpRequestHead head, out RejectReason reason)
@@ -114,6 +118,18 @@ internal static partial class HttpHeadParser
     {
         version = HttpVersion.Http11;
         ReadOnlySpan<byte> v = s.Slice(start);
+        if (v.Length >= 8)
+        {
+            // The two versions we accept, compared as one 8-byte word each; everything else takes the byte loop.
+            ulong word = BinaryPrimitives.ReadUInt64LittleEndian(v);
+            if (word == s_http11 || word == s_http10)
+            {
+                version = word == s_http11 ? HttpVersion.Http11 : HttpVersion.Http10;
+                reason = RejectReason.None;
+                return ParseStatus.Complete;
+            }
+        }
+
         ReadOnlySpan<byte> prefix = "HTTP/"u8;
         int avail = Math.Min(v.Length, 8);
         for (int k = 0; k < avail; k++)

@@ -204,6 +204,18 @@ public class HttpHeadParserRequestTests
         Assert.Equal(expected, head.ExpectContinue);
     }
 
+    [Fact]
+    public void TryParseRequest_ExpectContinueInHttp10_Ignored()
+    {
+        var head = new HttpRequestHead(4096);
+
+        ParseStatus status = HttpHeadParser.TryParseRequest(
+            Sequences.Single("POST / HTTP/1.0\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"), head, out _);
+
+        Assert.Equal(ParseStatus.Complete, status);
+        Assert.False(head.ExpectContinue);
+    }
+
     [Theory]
     [InlineData("HTTP/1.1", "Upgrade: websocket\r\nConnection: Upgrade\r\n", true)]
     [InlineData("HTTP/1.1", "Connection: keep-alive, upgrade\r\nUpgrade: websocket\r\n", true)]
