@@ -142,5 +142,39 @@ public class HttpHeadParserSegmentationTests
         Assert.Equal("a", HeadDescriber.Text(head.Host));
     }
 
+    [Fact]
+    public void TryParseRequest_SplitHeadFollowedByBodyLongerThanLimit_Complete()
+    {
+        const string Head = "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 10000\r\n\r\n";
+        byte[] data = Sequences.Bytes(Head + new string('b', 10000));
+        var head = new HttpRequestHead(256);
+
+        ParseStatus status = HttpHeadParser.TryParseRequest(Sequences.Split(data, 10, 5000), head, out _);
+
+        Assert.Equal(ParseStatus.Complete, status);
+        Assert.Equal(Head.Length, head.Length);
+        Assert.Equal(10000, head.ContentLength);
+    }
+
+    [Fact]
+    public void TryParseRequest_ChunkedRequestThenScanner_BodyEndsWherePipelinedRequestStarts()
+    {
+        const string Head = "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+        const string Body = "4\r\nWiki\r\n5;x=y\r\npedia\r\n0\r\nX-Sum: 9\r\n\r\n";
+        const string Next = "GET /next HTTP/1.1\r\nHost: a\r\n\r\n";
+        ReadOnlySequence<byte> buffer = Sequences.Split(Sequences.Bytes(Head + Body + Next), 30, 70, 95);
+        var head = new HttpRequestHead(4096);
+        var scanner = default(ChunkedBodyScanner);
+
+        Assert.Equal(ParseStatus.Complete, HttpHeadParser.TryParseRequest(buffer, head, out _));
+        Assert.Equal(BodyFraming.Chunked, head.Framing);
+        buffer = buffer.Slice(head.Length);
+        Assert.Equal(ParseStatus.Complete, scanner.Scan(buffer, out long forwardable, out _));
+        Assert.Equal(Body.Length, forwardable);
+        Assert.Equal(9, scanner.BodyBytes);
+        Assert.Equal(ParseStatus.Complete, HttpHeadParser.TryParseRequest(buffer.Slice(forwardable), head, out _));
+        Assert.Equal("/next", HeadDescriber.Text(head.Path));
+    }
+
     private static int CompleteLength(byte[] data) => data.AsSpan().IndexOf("\r\n\r\n"u8) + 4;
 }
