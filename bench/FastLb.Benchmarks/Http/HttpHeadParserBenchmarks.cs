@@ -11,6 +11,7 @@ namespace FastLb.Benchmarks.Http;
 /// the head, the least any parser must do. Every benchmark checks its result and throws if the parse did not complete.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class HttpHeadParserBenchmarks
 {
     // Firefox 128 navigating a shop page through the proxy (13 field lines, 627 bytes).

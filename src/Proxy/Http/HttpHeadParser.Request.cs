@@ -48,8 +48,8 @@ internal static partial class HttpHeadParser
         byte stop = s[methodEnd];
         if (stop != HttpSyntax.Sp || methodEnd == 0)
         {
-            // RFC 9112 2.2 lets a server skip empty lines before the request line; we refuse them like any other
-            // deviation, since a well-behaved client never sends them on a fresh head.
+            // RFC 9112 2.2 lets a server skip empty lines before the request line (old clients sent a stray CRLF
+            // after a POST body); we refuse them like any other deviation rather than guess where the head starts.
             return Reject(
                 methodEnd == 0 || stop == HttpSyntax.Cr || stop == HttpSyntax.Lf ? RejectReason.MalformedRequestLine : RejectReason.InvalidMethod,
                 out reason);
