@@ -240,7 +240,7 @@ public class ChunkedBodyScannerTests
     }
 
     [Fact]
-    public void Scan_TrailerSectionUnderBound_FedInPieces_Complete()
+    public void Scan_TrailerSectionUnderBoundFedInPieces_Complete()
     {
         string body = "0\r\n" + string.Concat(Enumerable.Repeat("X-Pad: " + new string('p', 100) + "\r\n", 100)) + "\r\n";
         byte[] data = Sequences.Bytes(body);

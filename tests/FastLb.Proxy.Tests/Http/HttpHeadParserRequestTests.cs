@@ -401,7 +401,7 @@ public class HttpHeadParserRequestTests
     }
 
     [Fact]
-    public void TryParseRequest_MaxHeadersExactly_CompleteAndOneMore_TooManyHeaders431()
+    public void TryParseRequest_MaxHeadersThenOneMore_CompleteThenTooManyHeaders431()
     {
         var head = new HttpRequestHead(4096, maxHeaders: 4);
         const string Four = "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n";

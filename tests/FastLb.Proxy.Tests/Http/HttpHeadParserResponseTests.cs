@@ -23,7 +23,7 @@ public class HttpHeadParserResponseTests
     [InlineData("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n", false, nameof(BodyFraming.ContentLength), 3L, false)]
     [InlineData("HTTP/1.0 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n", false, nameof(BodyFraming.ContentLength), 3L, true)]
     [InlineData("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n", false, nameof(BodyFraming.CloseDelimited), -1L, false)]
-    public void TryParseResponse_Framing_FollowsRfc9112Section6_3(
+    public void TryParseResponse_StatusAndFramingFields_BodyFramingPerRfc9112(
         string text, bool requestWasHead, string framingName, long contentLength, bool keepAlive)
     {
         BodyFraming framing = Enum.Parse<BodyFraming>(framingName);

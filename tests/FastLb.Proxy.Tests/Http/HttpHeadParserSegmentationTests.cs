@@ -90,7 +90,7 @@ public class HttpHeadParserSegmentationTests
 
     [Theory]
     [MemberData(nameof(ValidResponses))]
-    public void TryParseResponse_EveryPrefixNeedMoreAndEverySplitSame(string text)
+    public void TryParseResponse_EveryPrefixAndSplit_NeedMoreDataOrSameParse(string text)
     {
         byte[] data = Sequences.Bytes(text);
         var head = new HttpResponseHead(4096);
