@@ -70,6 +70,11 @@ public class HttpHeadParserRejectionTests
         { H + "\n", nameof(RejectReason.BareLf), 400 },
         { "GET / HTTP/1.1\r\nHost: a\n\n", nameof(RejectReason.BareLf), 400 },
 
+        // Connection options that would strip framing or routing fields (RFC 9110 7.6.1).
+        { H + "Content-Length: 5\r\nConnection: close, Content-Length\r\n\r\n", nameof(RejectReason.ForbiddenConnectionOption), 400 },
+        { H + "Connection: transfer-encoding\r\n\r\n", nameof(RejectReason.ForbiddenConnectionOption), 400 },
+        { H + "Connection: keep-alive,HOST\r\n\r\n", nameof(RejectReason.ForbiddenConnectionOption), 400 },
+
         // Host (RFC 9112 3.2, RFC 9110 7.2).
         { L + "User-Agent: x\r\n\r\n", nameof(RejectReason.MissingHost), 400 },
         { "GET http://a/ HTTP/1.1\r\n\r\n", nameof(RejectReason.MissingHost), 400 },
@@ -145,6 +150,7 @@ public class HttpHeadParserRejectionTests
         { R + "Server: a\rb\r\n\r\n", nameof(RejectReason.BareCr) },
         { R + "Server: x\n\r\n", nameof(RejectReason.BareLf) },
         { R + "\n", nameof(RejectReason.BareLf) },
+        { R + "Content-Length: 5\r\nConnection: Content-Length\r\n\r\n", nameof(RejectReason.ForbiddenConnectionOption) },
         { R + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", nameof(RejectReason.ContentLengthAndTransferEncoding) },
         { R + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", nameof(RejectReason.ContentLengthAndTransferEncoding) },
         { R + "Content-Length: 5\r\nContent-Length: 7\r\n\r\n", nameof(RejectReason.ConflictingContentLength) },
