@@ -8,6 +8,11 @@ namespace FastLb.Proxy.Http;
 /// the caller forwards exactly <c>forwardable</c> bytes from the start of the buffer, advances past them, and calls
 /// again with what is left plus new data.
 /// </summary>
+/// <remarks>
+/// A mutable struct so that a connection can embed it without an allocation: keep it in a field and call it there,
+/// never on a copy. Size lines are bounded by <see cref="MaxChunkLineBytes"/> and the trailer section by
+/// <see cref="MaxTrailerBytes"/>, so a peer cannot make us buffer without limit.
+/// </remarks>
 internal struct ChunkedBodyScanner
 {
     /// <summary>The longest chunk-size line accepted, extensions and CRLF included (RFC 9112 7.1.1 lets us bound it).</summary>
@@ -157,14 +162,15 @@ internal struct ChunkedBodyScanner
     {
         ReadOnlySpan<byte> span = reader.UnreadSpan;
         int window = (int)Math.Min(reader.Remaining, maxLength);
-        ParseStatus status;
-        int lineLength;
-        if (span.Length >= window)
+        if (span.Length > window)
         {
             span = span.Slice(0, window);
-            status = ParseAnyLine(span, isTrailer, out value, out lineLength, out reason);
         }
-        else
+
+        // A rejection or a complete line in the current segment stands whatever follows; only a line that runs
+        // off the end of the segment needs the bytes of the next ones.
+        ParseStatus status = ParseAnyLine(span, isTrailer, out value, out int lineLength, out reason);
+        if (status == ParseStatus.NeedMoreData && span.Length < window)
         {
             status = ScanLineAcrossSegments(ref reader, window, isTrailer, out value, out lineLength, out reason);
         }

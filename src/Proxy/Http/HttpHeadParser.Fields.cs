@@ -80,8 +80,7 @@ internal static partial class HttpHeadParser
             case KnownHeader.TransferEncoding:
                 return ApplyTransferEncoding(value, head.Version, request != null, ref state);
             case KnownHeader.Connection:
-                ApplyConnection(value, ref state);
-                return RejectReason.None;
+                return ApplyConnection(value, ref state);
             case KnownHeader.Upgrade:
                 state.SawUpgrade = true;
                 return RejectReason.None;
@@ -109,8 +108,8 @@ internal static partial class HttpHeadParser
                 request.HostHeader = index;
                 break;
             case KnownHeader.Expect:
-                // RFC 9110 10.1.1: the expectation is case-insensitive.
-                if (Ascii.EqualsIgnoreCase(value, "100-continue"u8))
+                // RFC 9110 10.1.1: the expectation is case-insensitive, and an HTTP/1.0 server must ignore it.
+                if (head.Version == HttpVersion.Http11 && Ascii.EqualsIgnoreCase(value, "100-continue"u8))
                 {
                     request.ExpectContinue = true;
                 }
@@ -245,8 +244,13 @@ internal static partial class HttpHeadParser
         return any ? RejectReason.None : RejectReason.InvalidTransferEncoding;
     }
 
-    /// <summary>RFC 9110 7.6.1: Connection is a list of options; close, keep-alive and upgrade steer this hop.</summary>
-    private static void ApplyConnection(ReadOnlySpan<byte> value, ref HeadFieldState state)
+    /// <summary>
+    /// RFC 9110 7.6.1: Connection is a list of options; close, keep-alive and upgrade steer this hop, and every other
+    /// option names a field the forwarder removes. Naming a framing or routing field is refused: stripping
+    /// Content-Length or Transfer-Encoding while framing by it would desynchronise us and the next hop (smuggling),
+    /// and stripping Host would make the upstream route differently from us.
+    /// </summary>
+    private static RejectReason ApplyConnection(ReadOnlySpan<byte> value, ref HeadFieldState state)
     {
         state.SawConnection = true;
         ReadOnlySpan<byte> rest = value;
@@ -266,8 +270,18 @@ internal static partial class HttpHeadParser
                 case 10 when Ascii.EqualsIgnoreCase(option, "keep-alive"u8):
                     state.ConnectionKeepAlive = true;
                     break;
+                case 4 or 14 or 17:
+                    KnownHeader named = KnownHeaders.Classify(option);
+                    if (named is KnownHeader.Host or KnownHeader.ContentLength or KnownHeader.TransferEncoding)
+                    {
+                        return RejectReason.ForbiddenConnectionOption;
+                    }
+
+                    break;
             }
         }
+
+        return RejectReason.None;
     }
 
     /// <summary>RFC 9110 7.6.1: every field named in a Connection option is hop-by-hop; marks those lines.</summary>

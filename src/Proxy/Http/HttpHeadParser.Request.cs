@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using FastLb.Policy;
 
@@ -6,6 +7,9 @@ namespace FastLb.Proxy.Http;
 /// <summary>Request line and request semantics (RFC 9112 3, 3.2, 6.3; RFC 9110 7.2).</summary>
 internal static partial class HttpHeadParser
 {
+    private static readonly ulong s_http11 = BinaryPrimitives.ReadUInt64LittleEndian("HTTP/1.1"u8);
+    private static readonly ulong s_http10 = BinaryPrimitives.ReadUInt64LittleEndian("HTTP/1.0"u8);
+
     /// <summary>Parses a request head from a span that starts at the head's first byte.</summary>
     // Hot path: guarded by HttpHeadParserBenchmarks
     private static ParseStatus ParseRequest(ReadOnlySpan<byte> s, HttpRequestHead head, out RejectReason reason)
@@ -44,8 +48,8 @@ internal static partial class HttpHeadParser
         byte stop = s[methodEnd];
         if (stop != HttpSyntax.Sp || methodEnd == 0)
         {
-            // RFC 9112 2.2 lets a server skip empty lines before the request line; we refuse them like any other
-            // deviation, since a well-behaved client never sends them on a fresh head.
+            // RFC 9112 2.2 lets a server skip empty lines before the request line (old clients sent a stray CRLF
+            // after a POST body); we refuse them like any other deviation rather than guess where the head starts.
             return Reject(
                 methodEnd == 0 || stop == HttpSyntax.Cr || stop == HttpSyntax.Lf ? RejectReason.MalformedRequestLine : RejectReason.InvalidMethod,
                 out reason);
@@ -114,6 +118,18 @@ internal static partial class HttpHeadParser
     {
         version = HttpVersion.Http11;
         ReadOnlySpan<byte> v = s.Slice(start);
+        if (v.Length >= 8)
+        {
+            // The two versions we accept, compared as one 8-byte word each; everything else takes the byte loop.
+            ulong word = BinaryPrimitives.ReadUInt64LittleEndian(v);
+            if (word == s_http11 || word == s_http10)
+            {
+                version = word == s_http11 ? HttpVersion.Http11 : HttpVersion.Http10;
+                reason = RejectReason.None;
+                return ParseStatus.Complete;
+            }
+        }
+
         ReadOnlySpan<byte> prefix = "HTTP/"u8;
         int avail = Math.Min(v.Length, 8);
         for (int k = 0; k < avail; k++)

@@ -42,7 +42,10 @@ internal sealed class HttpRequestHead : HttpMessageHead
     /// <summary>Offset of path and query for route matching (for absolute-form, what follows the authority).</summary>
     public int PathStart { get; internal set; }
 
-    /// <summary>Length of path and query; 0 means "/" (absolute-form with nothing after the authority) or asterisk-form.</summary>
+    /// <summary>
+    /// Length of path and query; 0 means "/" (absolute-form with nothing after the authority) or asterisk-form. For an
+    /// absolute-form target with a query but no path (<c>http://a?q</c>) the path starts with '?' and means "/?q".
+    /// </summary>
     public int PathLength { get; internal set; }
 
     /// <summary>Index in <see cref="HttpMessageHead.Headers"/> of the first X-Request-Id, or -1.</summary>

@@ -48,6 +48,9 @@ internal enum RejectReason : byte
     /// <summary>More than one Host field line (RFC 9112 3.2).</summary>
     DuplicateHost,
 
+    /// <summary>Connection names Content-Length, Transfer-Encoding or Host, whose removal as hop-by-hop would change framing or routing (RFC 9110 7.6.1).</summary>
+    ForbiddenConnectionOption,
+
     /// <summary>A Host value (or absolute-form authority) that is not <c>host [":" port]</c> (RFC 9110 7.2, RFC 3986 3.2).</summary>
     InvalidHost,
 

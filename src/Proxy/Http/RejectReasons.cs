@@ -38,6 +38,7 @@ internal static class RejectReasons
         RejectReason.TooManyHeaders => "too_many_headers",
         RejectReason.MissingHost => "missing_host",
         RejectReason.DuplicateHost => "duplicate_host",
+        RejectReason.ForbiddenConnectionOption => "forbidden_connection_option",
         RejectReason.InvalidHost => "invalid_host",
         RejectReason.ContentLengthAndTransferEncoding => "content_length_and_transfer_encoding",
         RejectReason.ConflictingContentLength => "conflicting_content_length",
