@@ -145,6 +145,7 @@ internal static class SimulationJson
                 writer.WriteNumber("to_s", watch.ToS);
                 writer.WriteNumber("divert_share", Round(watch.DivertShare, 5));
                 writer.WriteNumber("recover_share", Round(watch.RecoverShare, 5));
+                writer.WriteNumber("window_share", Round(watch.MeanWindowShare, 5));
                 WriteNullable(writer, "divert_s", watch.MeanDivertS);
                 WriteNullable(writer, "recovery_s", watch.MeanRecoveryS);
                 writer.WriteNumber("p99_ms", Round(watch.Window.Percentile(0.99), 3));

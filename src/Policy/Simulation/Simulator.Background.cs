@@ -155,6 +155,24 @@ internal sealed partial class Simulator
         watch.RecoveryS.Add(FirstWindow(watch.Backend, recoverFrom, lastWindow, share => share >= watch.RecoverShare) is { } r
             ? (r + WindowsPerShare - recoverFrom) * WindowS
             : null);
+        watch.WindowShare.Add(ShareBetween(watch.Backend, onset, Math.Min(recoverFrom, lastWindow)));
+    }
+
+    private double ShareBetween(int backend, int from, int to)
+    {
+        int n = _backends.Length;
+        long mine = 0, all = 0;
+        for (int w = from; w < to; w++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                all += _windowPicks![(w * n) + i];
+            }
+
+            mine += _windowPicks![(w * n) + backend];
+        }
+
+        return all == 0 ? 0 : (double)mine / all;
     }
 
     private int? FirstWindow(int backend, int from, int to, Func<double, bool> test)

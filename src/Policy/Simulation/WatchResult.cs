@@ -38,6 +38,12 @@ internal sealed class WatchResult
     /// <summary>Recovery time per seed, seconds; null where it never happened before the run ended.</summary>
     public List<double?> RecoveryS { get; } = [];
 
+    /// <summary>The backend's share of picks inside the window, per seed.</summary>
+    public List<double> WindowShare { get; } = [];
+
+    /// <summary>Mean of <see cref="WindowShare"/>; 0 when none.</summary>
+    public double MeanWindowShare => WindowShare.Count == 0 ? 0 : WindowShare.Average();
+
     /// <summary>Latencies of measured requests that arrived inside the window.</summary>
     public LatencyHistogram Window { get; } = new();
 
@@ -52,6 +58,7 @@ internal sealed class WatchResult
     {
         DivertS.AddRange(other.DivertS);
         RecoveryS.AddRange(other.RecoveryS);
+        WindowShare.AddRange(other.WindowShare);
         Window.Add(other.Window);
     }
 

@@ -351,6 +351,7 @@ internal static class SimCommand
         {
             WatchResult watch = report.Results[0].Watches[w];
             string name = $"{watch.BackendId} {watch.FromS:0}-{watch.ToS:0}s";
+            table.AddColumn(new TableColumn($"{name} share %").RightAligned());
             table.AddColumn(new TableColumn($"{name} divert s").RightAligned());
             table.AddColumn(new TableColumn($"{name} recover s").RightAligned());
             table.AddColumn(new TableColumn($"{name} p99.9").RightAligned());
@@ -375,6 +376,7 @@ internal static class SimCommand
 
             foreach (WatchResult watch in result.Watches)
             {
+                cells.Add(Percent(watch.MeanWindowShare));
                 cells.Add(watch.MeanDivertS is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) : "never");
                 cells.Add(watch.MeanRecoveryS is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "never");
                 cells.Add(Ms(watch.Window.Percentile(0.999)));
