@@ -327,6 +327,11 @@ internal static class SimCommand
                 console.Write(StepsTable(report));
             }
 
+            if (report.Results.Count > 0 && report.Results[0].Watches.Length > 0)
+            {
+                console.Write(WatchTable(report));
+            }
+
             console.Write(ShareTable(report));
         }
     }
@@ -346,17 +351,6 @@ internal static class SimCommand
             table.AddColumn(new TableColumn("goodput@SLO").RightAligned());
         }
 
-        int watches = report.Results.Count > 0 ? report.Results[0].Watches.Length : 0;
-        for (int w = 0; w < watches; w++)
-        {
-            WatchResult watch = report.Results[0].Watches[w];
-            string name = $"{watch.BackendId} {watch.FromS:0}-{watch.ToS:0}s";
-            table.AddColumn(new TableColumn($"{name} share %").RightAligned());
-            table.AddColumn(new TableColumn($"{name} divert s").RightAligned());
-            table.AddColumn(new TableColumn($"{name} recover s").RightAligned());
-            table.AddColumn(new TableColumn($"{name} p99.9").RightAligned());
-        }
-
         foreach (SimulationResult result in report.Results)
         {
             LatencyHistogram h = result.Latency;
@@ -372,14 +366,6 @@ internal static class SimCommand
             if (ramp)
             {
                 cells.Add(result.GoodputLoad is { } load ? $"{load:0.##} ({load * report.Scenario.CapacityRps:0} rps)" : "none");
-            }
-
-            foreach (WatchResult watch in result.Watches)
-            {
-                cells.Add(Percent(watch.MeanWindowShare));
-                cells.Add(watch.MeanDivertS is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) : "never");
-                cells.Add(watch.MeanRecoveryS is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "never");
-                cells.Add(Ms(watch.Window.Percentile(0.999)));
             }
 
             table.AddRow(cells.Select(Markup.Escape).ToArray());
@@ -413,6 +399,38 @@ internal static class SimCommand
         }
 
         table.Caption("x: misses the SLO (p99 <= 100 ms, errors <= 0.1%)");
+        return table;
+    }
+
+    private static Table WatchTable(ScenarioReport report)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title("watched windows (times after warm-up)");
+        table.AddColumn("window");
+        table.AddColumn("policy");
+        foreach (string column in new[] { "share %", "divert below %", "divert s", "recover at %", "recover s", "p99 ms", "p99.9 ms" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        for (int w = 0; w < report.Results[0].Watches.Length; w++)
+        {
+            foreach (SimulationResult result in report.Results)
+            {
+                WatchResult watch = result.Watches[w];
+                table.AddRow(
+                    Markup.Escape($"{watch.BackendId} {watch.FromS:0}-{watch.ToS:0} s"),
+                    Markup.Escape(result.Policy),
+                    Percent(watch.MeanWindowShare),
+                    Percent(watch.DivertShare),
+                    watch.MeanDivertS is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) : "never",
+                    Percent(watch.RecoverShare),
+                    watch.MeanRecoveryS is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "never",
+                    Ms(watch.Window.Percentile(0.99)),
+                    Ms(watch.Window.Percentile(0.999)));
+            }
+        }
+
+        table.Caption("divert: onset to the end of the first 1 s window with share under the threshold; recover: end of impairment to share back at the threshold");
         return table;
     }
 
