@@ -233,7 +233,32 @@ public static class RequestLogCsv
             value = Math.CopySign(MaxPrintable, value);
         }
 
-        value.TryFormat(span, out int written, "0.######", CultureInfo.InvariantCulture);
+        // Whole numbers (-1 for unknown, counts, 0) are common and print as integers. Others use the
+        // standard "F6" format and drop trailing zeros: the same text as the custom "0.######" but
+        // the standard formatter is several times faster (SimulatorBenchmarks.RunWithLog).
+        if (value == Math.Floor(value))
+        {
+            return WriteLong(span, (long)value);
+        }
+
+        value.TryFormat(span, out int written, "F6", CultureInfo.InvariantCulture);
+        while (span[written - 1] == (byte)'0')
+        {
+            written--;
+        }
+
+        if (span[written - 1] == (byte)'.')
+        {
+            written--;
+        }
+
+        if (written == 2 && span[0] == (byte)'-' && span[1] == (byte)'0')
+        {
+            // A tiny negative value rounds to "-0": write plain 0.
+            span[0] = (byte)'0';
+            written = 1;
+        }
+
         return written;
     }
 

@@ -191,4 +191,21 @@ public sealed class RequestLogCsvTests
         Assert.True(RequestLogCsv.TryParseError(name, out OutcomeError parsed));
         Assert.Equal(error, parsed);
     }
+
+    [Theory]
+    [InlineData(0.0, "0")]
+    [InlineData(-1.0, "-1")]
+    [InlineData(20.0, "20")]
+    [InlineData(12.5, "12.5")]
+    [InlineData(0.1234564, "0.123456")]
+    [InlineData(0.0000004, "0")]
+    [InlineData(-0.0000004, "0")]
+    [InlineData(1e20, "1000000000000000")]
+    public void Write_Doubles_ShortestSixDecimalText(double value, string expected)
+    {
+        var record = new RequestLogRecord { LatencyMs = value };
+        var fields = new List<string>();
+        Assert.True(RequestLogCsv.TrySplitLine(WriteOne(record), fields));
+        Assert.Equal(expected, fields[8]);
+    }
 }
