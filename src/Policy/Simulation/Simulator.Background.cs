@@ -117,6 +117,12 @@ internal sealed partial class Simulator
             MeasureWatch(watch, end);
         }
 
+        // Policies that hold timers (or anything else) are done with: the run's clock stops here.
+        foreach (Balancer balancer in _balancers)
+        {
+            (balancer.Policy as IDisposable)?.Dispose();
+        }
+
         _options.Progress?.Invoke(1);
     }
 

@@ -58,6 +58,11 @@ internal static class SimCommand
         }
 
         (List<Scenario> scenarios, bool many) = LoadScenarios(scenarioName, scenarioFiles);
+        foreach (Scenario scenario in scenarios)
+        {
+            WarnAboutShortRun(scenario, durationS ?? scenario.DurationS);
+        }
+
         List<string> names = ParsePolicies(policyList);
         IAnsiConsole errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
@@ -142,6 +147,26 @@ internal static class SimCommand
         finally
         {
             logStream?.Dispose();
+        }
+    }
+
+    /// <summary>A shortened run (--duration) can end before a schedule or watch window: say so rather than report empty windows silently.</summary>
+    private static void WarnAboutShortRun(Scenario scenario, double durationS)
+    {
+        foreach (ScheduleEntrySpec entry in scenario.Spec.Schedule ?? [])
+        {
+            if (entry.ToS > durationS)
+            {
+                Console.Error.WriteLine($"fastlb sim: warning: {scenario.Key}: the run ends at {durationS:0.#} s, before schedule window b{entry.Backend} {entry.FromS:0.#}-{entry.ToS:0.#} s ends");
+            }
+        }
+
+        foreach (WatchSpec watch in scenario.Spec.Watch ?? [])
+        {
+            if (watch.ToS + 1 > durationS)
+            {
+                Console.Error.WriteLine($"fastlb sim: warning: {scenario.Key}: the run ends at {durationS:0.#} s, too early to measure recovery of b{watch.Backend} after {watch.ToS:0.#} s");
+            }
         }
     }
 

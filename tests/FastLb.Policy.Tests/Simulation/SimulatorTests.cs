@@ -284,4 +284,29 @@ public sealed class SimulatorTests
         // Health reports arrive every simulated second: all but the first second's rows know the CPU.
         Assert.True(cpuKnown > lines.Length * 0.9);
     }
+
+    [Fact]
+    public void Run_EjectUnhealthy_RefusingBackendLeavesRotationAtNextHealthReport()
+    {
+        string json = """
+        {
+          "id": "T", "name": "eject", "warmupS": 0, "durationS": 60, "ejectUnhealthy": EJECT,
+          "backends": [ { "count": 2, "slots": 4, "service": { "distribution": "exponential", "meanMs": 10 } } ],
+          "arrivals": { "process": "poisson", "load": 0.3 },
+          "schedule": [ { "backend": 0, "fromS": 10.5, "toS": 40.5, "refuse": true } ],
+          "watch": [ { "backend": 0, "fromS": 10.5, "toS": 40.5 } ]
+        }
+        """;
+        Func<PolicyContext, IRoutingPolicy> policy = SimTestScenarios.Policy(PolicyNames.RoundRobin);
+
+        SimulationResult ejected = new Simulator(SimTestScenarios.Parse(json.Replace("EJECT", "true")), policy, new SimulationOptions { Seed = 1 }).Run();
+        SimulationResult kept = new Simulator(SimTestScenarios.Parse(json.Replace("EJECT", "false")), policy, new SimulationOptions { Seed = 1 }).Run();
+
+        // 240 rps; health reports every second: only the half second before the first failed report retries.
+        Assert.InRange(ejected.Retries, 1, 240);
+        Assert.True(kept.Retries > 20 * ejected.Retries);
+        Assert.InRange(ejected.Watches[0].MeanDivertS!.Value, 1.0, 1.6);
+        Assert.InRange(ejected.Watches[0].MeanRecoveryS!.Value, 1.0, 1.6);
+        Assert.Equal(0, ejected.ErrorRate);
+    }
 }
