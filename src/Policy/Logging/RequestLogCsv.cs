@@ -41,7 +41,7 @@ public static class RequestLogCsv
     }
 
     /// <summary>Writes <paramref name="record"/> as one CSV line ending in a line feed, in <see cref="Header"/>'s column order.</summary>
-    /// <remarks>Hot path for the proxy's log writer: one <see cref="IBufferWriter{T}.GetSpan"/> sized for the worst case, no allocation.</remarks>
+    /// <remarks>Hot path for the log writer (guarded by SimulatorBenchmarks.RunWithLog): one <see cref="IBufferWriter{T}.GetSpan"/> sized for the worst case, no allocation.</remarks>
     public static void Write(IBufferWriter<byte> writer, in RequestLogRecord record)
     {
         ArgumentNullException.ThrowIfNull(writer);

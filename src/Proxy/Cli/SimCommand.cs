@@ -333,7 +333,13 @@ internal static class SimCommand
 
     private static void WriteTables(List<ScenarioReport> reports)
     {
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Redirected output (a file, a pipe into the README) gets plain text without escape codes.
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
         if (Console.IsOutputRedirected)
         {
             console.Profile.Width = 200;
