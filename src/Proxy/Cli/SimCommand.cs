@@ -101,6 +101,7 @@ internal static class SimCommand
             var reports = new List<ScenarioReport>();
             var options = new SimulationOptions { MaxRequests = maxRequests, DurationS = durationS, WarmupS = warmupS, Log = logStream };
             var total = Stopwatch.StartNew();
+            int failures = 0;
             errors.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -122,7 +123,19 @@ internal static class SimCommand
                                 Log = options.Log,
                                 PoolName = scenario.Key,
                             };
-                            report.Results.Add(ScenarioRunner.Run(scenario, context => Create(name, context), seed, seedCount, scenarioOptions, f => task.Value = f));
+                            try
+                            {
+                                report.Results.Add(ScenarioRunner.Run(scenario, context => Create(name, context), seed, seedCount, scenarioOptions, f => task.Value = f));
+                            }
+                            catch (Exception e) when (e is not UsageException)
+                            {
+                                // A policy that throws is a bug in it, not in the comparison: report it,
+                                // run the others, and exit 1 at the end.
+                                failures++;
+                                report.Skipped.Add((name, $"failed: {e.GetType().Name}: {e.Message}"));
+                                Console.Error.WriteLine($"fastlb sim: error: policy '{name}' failed in {scenario.Key}: {e}");
+                            }
+
                             task.Value = 1;
                             task.StopTask();
                         }
@@ -142,7 +155,7 @@ internal static class SimCommand
                 WriteTables(reports);
             }
 
-            return CliRunner.Ok;
+            return failures == 0 ? CliRunner.Ok : CliRunner.RuntimeFailure;
         }
         finally
         {
