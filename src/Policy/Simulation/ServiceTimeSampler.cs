@@ -32,19 +32,26 @@ internal sealed class ServiceTimeSampler
         }
     }
 
-    /// <summary>A service time with mean 1.</summary>
-    public double Next(SimRandom random)
+    /// <summary>A service time with mean 1, drawn from <paramref name="random"/>.</summary>
+    public double Next(SimRandom random) => FromDraws(random.NextOpenDouble(), random.NextNormal());
+
+    /// <summary>The service time with mean 1 that a request's own draws give: <paramref name="uniform"/> in (0, 1] for the exponential and Pareto, <paramref name="normal"/> for the lognormal.</summary>
+    /// <remarks>
+    /// The simulator draws both per request at its arrival (common random numbers), so every policy
+    /// is judged on the same job sizes and their differences are not sampling noise.
+    /// </remarks>
+    public double FromDraws(double uniform, double normal)
     {
         switch (_distribution)
         {
             case ServiceDistribution.Lognormal:
-                return Math.Exp(_mu + (_sigma * random.NextNormal()));
+                return Math.Exp(_mu + (_sigma * normal));
             case ServiceDistribution.Pareto:
-                // Inverse CDF on the part of the distribution below the cut: u in (tail mass, 1].
-                double u = _tailMass + ((1 - _tailMass) * random.NextOpenDouble());
-                return _xm * Math.Pow(u, -_inverseAlpha);
+                // Inverse CDF on the part of the distribution below the cut: survival in (tail mass, 1].
+                double survival = _tailMass + ((1 - _tailMass) * uniform);
+                return _xm * Math.Pow(survival, -_inverseAlpha);
             default:
-                return random.NextExponential(1);
+                return -Math.Log(uniform);
         }
     }
 

@@ -9,7 +9,7 @@ internal sealed class SimBackend
     private double _lastChange;
 
     /// <summary>Builds backend <paramref name="index"/> of a group; schedule windows are in absolute seconds.</summary>
-    public SimBackend(int index, BackendGroupSpec group, ScheduleWindow[] schedule, SimRandom random)
+    public SimBackend(int index, BackendGroupSpec group, ScheduleWindow[] schedule)
     {
         Index = index;
         Id = $"b{index}";
@@ -18,7 +18,6 @@ internal sealed class SimBackend
         BaseMeanMs = group.Service!.MeanMs;
         Speed = group.Speed;
         Sampler = new ServiceTimeSampler(group.Service);
-        Random = random;
         if (group.LoadDependence is { } load)
         {
             LoadDependent = true;
@@ -49,9 +48,6 @@ internal sealed class SimBackend
 
     /// <summary>Draws unit-mean service times.</summary>
     public ServiceTimeSampler Sampler { get; }
-
-    /// <summary>This backend's own stream for service times and errors.</summary>
-    public SimRandom Random { get; }
 
     /// <summary>True when service time grows with concurrency.</summary>
     public bool LoadDependent { get; }

@@ -16,6 +16,15 @@ internal struct SimRequest
     /// <summary>What the policy is told about the request.</summary>
     public RequestFeatures Features;
 
+    /// <summary>The request's own uniform draw in (0, 1] for its service time (common random numbers across policies).</summary>
+    public double WorkUniform;
+
+    /// <summary>The request's own standard normal draw for a lognormal service time.</summary>
+    public double WorkNormal;
+
+    /// <summary>The request's own uniform draw in [0, 1) deciding whether an erroring backend fails it.</summary>
+    public double ErrorDraw;
+
     /// <summary>Arrival number since the start.</summary>
     public long Number;
 

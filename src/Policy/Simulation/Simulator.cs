@@ -33,6 +33,7 @@ internal sealed partial class Simulator
     private readonly ArrivalProcess _arrivals;
     private readonly SimRandom _splitRandom;
     private readonly SimRandom _slowdownRandom;
+    private readonly SimRandom _workRandom;
     private readonly double _warmupS;
     private readonly double _endS;
     private readonly double _deadlineS;
@@ -70,10 +71,14 @@ internal sealed partial class Simulator
         _healthIntervalS = spec.HealthIntervalMs / 1000;
         ulong seed = options.Seed;
 
-        // Independent streams: 1 arrivals, 2 balancer split, 3 slowdowns, 100+i backend i.
+        // Independent streams: 1 arrivals, 2 balancer split, 3 slowdowns, 4 per-request work. Service
+        // times and error draws belong to the request (drawn at arrival, in arrival order), so every
+        // policy meets the same job sizes: common random numbers make policy differences show
+        // above the sampling noise.
         _arrivals = new ArrivalProcess(scenario, _warmupS, durationS, new SimRandom(seed, 1));
         _splitRandom = new SimRandom(seed, 2);
         _slowdownRandom = new SimRandom(seed, 3);
+        _workRandom = new SimRandom(seed, 4);
 
         int n = scenario.BackendCount;
         _backends = new SimBackend[n];
@@ -91,7 +96,7 @@ internal sealed partial class Simulator
                     }
                 }
 
-                _backends[index] = new SimBackend(index, group, windows.ToArray(), new SimRandom(seed, 100 + (ulong)index));
+                _backends[index] = new SimBackend(index, group, windows.ToArray());
             }
         }
 
@@ -233,6 +238,9 @@ internal sealed partial class Simulator
         request.Balancer = _balancers.Length == 1 ? 0 : _splitRandom.NextInt(_balancers.Length);
         request.Backend = -1;
         request.Measured = now >= _warmupS;
+        request.WorkUniform = _workRandom.NextOpenDouble();
+        request.WorkNormal = _workRandom.NextNormal();
+        request.ErrorDraw = _workRandom.NextDouble();
         request.Step = _result.Steps.Length == 0 ? -1 : _arrivals.StepAt(now);
         request.Features = RequestFeatures.Empty;
         request.Features.Timestamp = _clock.GetTimestamp();
@@ -351,7 +359,7 @@ internal sealed partial class Simulator
             meanMs *= 1 + (backend.Slope * Math.Max(0, backend.Busy - backend.Knee));
         }
 
-        double done = now + (backend.Sampler.Next(backend.Random) * meanMs / 1000);
+        double done = now + (backend.Sampler.FromDraws(request.WorkUniform, request.WorkNormal) * meanMs / 1000);
         request.InService = true;
         _events.Push(done, SimEventKind.ServiceDone, slot);
         if (!request.DeadlineQueued && done - request.Arrival > _deadlineS)
@@ -374,7 +382,7 @@ internal sealed partial class Simulator
         {
             int status = 200;
             double errorRate = backend.ErrorRateAt(now, out int errorStatus);
-            if (errorRate > 0 && backend.Random.NextDouble() < errorRate)
+            if (errorRate > 0 && request.ErrorDraw < errorRate)
             {
                 status = errorStatus;
             }

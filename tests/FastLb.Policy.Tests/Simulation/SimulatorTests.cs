@@ -309,4 +309,28 @@ public sealed class SimulatorTests
         Assert.InRange(ejected.Watches[0].MeanRecoveryS!.Value, 1.0, 1.6);
         Assert.Equal(0, ejected.ErrorRate);
     }
+
+    [Fact]
+    public void Run_SameSeedDifferentPolicies_SameJobSizes()
+    {
+        // No queue and identical backends: a request's latency is its own service time wherever it
+        // goes, so with common random numbers two different policies must see identical latencies.
+        Scenario scenario = SimTestScenarios.Parse("""
+        {
+          "id": "T", "name": "crn", "warmupS": 1, "durationS": 60,
+          "backends": [ { "count": 3, "slots": 4, "queue": "none", "service": { "distribution": "lognormal", "meanMs": 20, "cv": 1 } } ],
+          "arrivals": { "process": "poisson", "load": 0.7 }
+        }
+        """);
+        var options = new SimulationOptions { Seed = 21 };
+
+        SimulationResult rr = new Simulator(scenario, SimTestScenarios.Policy(PolicyNames.RoundRobin), options).Run();
+        SimulationResult lc = new Simulator(scenario, SimTestScenarios.Policy(PolicyNames.LeastConnections), options).Run();
+
+        Assert.NotEqual(rr.Picks, lc.Picks);
+        Assert.Equal(rr.Requests, lc.Requests);
+        Assert.Equal(rr.Latency.SumMs, lc.Latency.SumMs, 6);
+        Assert.Equal(rr.Latency.MaxMs, lc.Latency.MaxMs);
+        Assert.Equal(rr.Latency.Percentile(0.99), lc.Latency.Percentile(0.99));
+    }
 }
