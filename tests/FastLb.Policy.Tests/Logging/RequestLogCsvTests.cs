@@ -200,7 +200,10 @@ public sealed class RequestLogCsvTests
     [InlineData(0.1234564, "0.123456")]
     [InlineData(0.0000004, "0")]
     [InlineData(-0.0000004, "0")]
-    [InlineData(1e20, "1000000000000000")]
+    [InlineData(1e20, "1000000000000000.000000")]
+    [InlineData(-12.000001, "-12.000001")]
+    [InlineData(0.05, "0.05")]
+    [InlineData(999999.9999999, "1000000")]
     public void Write_Doubles_ShortestSixDecimalText(double value, string expected)
     {
         var record = new RequestLogRecord { LatencyMs = value };
