@@ -22,5 +22,6 @@ public static class Program
     {
         // One line per command; each lives in Cli/<Name>Command.cs.
         yield return RunCommand.Create();
+        yield return SimCommand.Create();
     }
 }

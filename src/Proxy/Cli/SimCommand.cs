@@ -1,0 +1,514 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using FastLb.Policy;
+using FastLb.Policy.Logging;
+using FastLb.Policy.Simulation;
+using Spectre.Console;
+
+namespace FastLb.Proxy.Cli;
+
+/// <summary><c>fastlb sim</c>: runs scenarios in the discrete-event simulator for each policy and prints the scenarios.md table or the DESIGN.md JSON.</summary>
+internal static class SimCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var scenario = new Option<string?>("--scenario") { Description = "Scenario under scenarios/: file name (S3-degradation), id (S3), or 'all'" };
+        var scenarioFile = new Option<string[]>("--scenario-file") { Description = "Run this scenario file (repeatable)" };
+        var policies = new Option<string?>("--policies") { Description = "Comma-separated policy names; default every implemented one" };
+        var requests = new Option<long?>("--requests") { Description = "Stop each run after this many measured requests (default: the scenario's duration)" };
+        var seed = new Option<ulong>("--seed") { Description = "First seed", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per policy (seed, seed+1, ...), merged", DefaultValueFactory = _ => 1 };
+        var duration = new Option<string?>("--duration") { Description = "Measured simulated time instead of the scenario's, e.g. 120s or 2m (ramps are scaled)" };
+        var warmup = new Option<string?>("--warmup") { Description = "Warm-up simulated time instead of the scenario's, e.g. 10s" };
+        var json = new Option<bool>("--json") { Description = "Print the DESIGN.md document on stdout and nothing else" };
+        var log = new Option<string?>("--log") { Description = "Write every simulated attempt to this request-log CSV (for fastlb train)" };
+
+        var command = new Command("sim", "Compare policies on scenarios in the discrete-event simulator (simulated time, real policy objects)")
+        {
+            scenario, scenarioFile, policies, requests, seed, seeds, duration, warmup, json, log,
+        };
+        command.SetAction(parse => Run(
+            parse.GetValue(scenario),
+            parse.GetValue(scenarioFile) ?? [],
+            parse.GetValue(policies),
+            parse.GetValue(requests),
+            parse.GetValue(seed),
+            parse.GetValue(seeds),
+            ParseSeconds("--duration", parse.GetValue(duration), allowZero: false),
+            ParseSeconds("--warmup", parse.GetValue(warmup), allowZero: true),
+            parse.GetValue(json),
+            parse.GetValue(log)));
+        return command;
+    }
+
+    private static int Run(string? scenarioName, string[] scenarioFiles, string? policyList, long? maxRequests, ulong seed, int seedCount,
+        double? durationS, double? warmupS, bool json, string? logPath)
+    {
+        if (maxRequests is < 1)
+        {
+            throw new UsageException($"--requests: must be at least 1, found {maxRequests}");
+        }
+
+        if (seedCount is < 1 or > 1000)
+        {
+            throw new UsageException($"--seeds: must be 1 to 1000, found {seedCount}");
+        }
+
+        (List<Scenario> scenarios, bool many) = LoadScenarios(scenarioName, scenarioFiles);
+        foreach (Scenario scenario in scenarios)
+        {
+            WarnAboutShortRun(scenario, durationS ?? scenario.DurationS);
+        }
+
+        List<string> names = ParsePolicies(policyList);
+        IAnsiConsole errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+        // A policy that is named in DESIGN.md but not built yet is skipped with a warning, so that
+        // a comparison still runs while the policies arrive one by one.
+        var runnable = new List<string>();
+        var skipped = new List<(string, string)>();
+        var probe = new PolicyContext(1, 1, TimeProvider.System) { Routes = ["/"] };
+        foreach (string name in names)
+        {
+            if (PolicyFactory.TryCreate(name, probe, out _, out string? error))
+            {
+                runnable.Add(name);
+            }
+            else
+            {
+                skipped.Add((name, error ?? "cannot be created"));
+                Console.Error.WriteLine($"fastlb sim: warning: skipping policy '{name}': {error}");
+            }
+        }
+
+        if (runnable.Count == 0)
+        {
+            Console.Error.WriteLine("fastlb sim: no policy left to run");
+            return CliRunner.RuntimeFailure;
+        }
+
+        FileStream? logStream = null;
+        try
+        {
+            if (logPath is not null)
+            {
+                logStream = OpenLog(logPath);
+            }
+
+            var reports = new List<ScenarioReport>();
+            var options = new SimulationOptions { MaxRequests = maxRequests, DurationS = durationS, WarmupS = warmupS, Log = logStream };
+            var total = Stopwatch.StartNew();
+            int failures = 0;
+            errors.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(progress =>
+                {
+                    foreach (Scenario scenario in scenarios)
+                    {
+                        var report = new ScenarioReport(scenario, seed, seedCount, warmupS ?? scenario.Spec.WarmupS, durationS ?? scenario.DurationS, maxRequests);
+                        report.Skipped.AddRange(skipped);
+                        var watch = Stopwatch.StartNew();
+                        foreach (string name in runnable)
+                        {
+                            ProgressTask task = progress.AddTask($"{Markup.Escape(scenario.Key)} {Markup.Escape(name)}", maxValue: 1);
+                            var scenarioOptions = new SimulationOptions
+                            {
+                                MaxRequests = options.MaxRequests,
+                                DurationS = options.DurationS,
+                                WarmupS = options.WarmupS,
+                                Log = options.Log,
+                                PoolName = scenario.Key,
+                            };
+                            try
+                            {
+                                report.Results.Add(ScenarioRunner.Run(scenario, context => Create(name, context), seed, seedCount, scenarioOptions, f => task.Value = f));
+                            }
+                            catch (Exception e) when (e is not UsageException)
+                            {
+                                // A policy that throws is a bug in it, not in the comparison: report it,
+                                // run the others, and exit 1 at the end.
+                                failures++;
+                                report.Skipped.Add((name, $"failed: {e.GetType().Name}: {e.Message}"));
+                                Console.Error.WriteLine($"fastlb sim: error: policy '{name}' failed in {scenario.Key}: {e}");
+                            }
+
+                            task.Value = 1;
+                            task.StopTask();
+                        }
+
+                        report.WallSeconds = watch.Elapsed.TotalSeconds;
+                        reports.Add(report);
+                    }
+                });
+
+            Console.Error.WriteLine($"fastlb sim: {scenarios.Count} scenario(s) x {runnable.Count} polic{(runnable.Count == 1 ? "y" : "ies")} x {seedCount} seed(s) in {total.Elapsed.TotalSeconds:F1} s");
+            if (json)
+            {
+                WriteJson(reports, many);
+            }
+            else
+            {
+                WriteTables(reports);
+            }
+
+            return failures == 0 ? CliRunner.Ok : CliRunner.RuntimeFailure;
+        }
+        finally
+        {
+            logStream?.Dispose();
+        }
+    }
+
+    /// <summary>A shortened run (--duration) can end before a schedule or watch window: say so rather than report empty windows silently.</summary>
+    private static void WarnAboutShortRun(Scenario scenario, double durationS)
+    {
+        foreach (ScheduleEntrySpec entry in scenario.Spec.Schedule ?? [])
+        {
+            if (entry.ToS > durationS)
+            {
+                Console.Error.WriteLine($"fastlb sim: warning: {scenario.Key}: the run ends at {durationS:0.#} s, before schedule window b{entry.Backend} {entry.FromS:0.#}-{entry.ToS:0.#} s ends");
+            }
+        }
+
+        foreach (WatchSpec watch in scenario.Spec.Watch ?? [])
+        {
+            if (watch.ToS + 1 > durationS)
+            {
+                Console.Error.WriteLine($"fastlb sim: warning: {scenario.Key}: the run ends at {durationS:0.#} s, too early to measure recovery of b{watch.Backend} after {watch.ToS:0.#} s");
+            }
+        }
+    }
+
+    private static IRoutingPolicy Create(string name, PolicyContext context) =>
+        PolicyFactory.TryCreate(name, context, out IRoutingPolicy? policy, out string? error)
+            ? policy!
+            : throw new InvalidOperationException(error);
+
+    private static (List<Scenario> Scenarios, bool Many) LoadScenarios(string? name, string[] files)
+    {
+        if (name is null && files.Length == 0)
+        {
+            throw new UsageException("--scenario NAME|all or --scenario-file PATH is required");
+        }
+
+        var paths = new List<string>();
+        bool many = files.Length > 1 || (name is not null && files.Length > 0);
+        if (name is not null)
+        {
+            string? folder = ScenarioCatalog.FindFolder()
+                ?? throw new UsageException($"--scenario: no '{ScenarioCatalog.FolderName}' folder here or above the executable; use --scenario-file PATH");
+            if (string.Equals(name, "all", StringComparison.OrdinalIgnoreCase))
+            {
+                paths.AddRange(ScenarioCatalog.List(folder));
+                many = true;
+            }
+            else
+            {
+                string? path = ScenarioCatalog.Resolve(folder, name);
+                if (path is null)
+                {
+                    string known = string.Join(", ", ScenarioCatalog.List(folder).Select(Path.GetFileNameWithoutExtension));
+                    throw new UsageException($"--scenario: unknown scenario '{name}'; known: {known}, all");
+                }
+
+                paths.Add(path);
+            }
+        }
+
+        foreach (string file in files)
+        {
+            if (!File.Exists(file))
+            {
+                throw new UsageException($"--scenario-file: no such file '{file}'");
+            }
+
+            paths.Add(file);
+        }
+
+        var scenarios = new List<Scenario>();
+        foreach (string path in paths)
+        {
+            try
+            {
+                scenarios.Add(ScenarioLoader.Load(path));
+            }
+            catch (ScenarioException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
+
+        return (scenarios, many);
+    }
+
+    private static List<string> ParsePolicies(string? list)
+    {
+        if (list is null)
+        {
+            return [.. PolicyFactory.Implemented];
+        }
+
+        var names = new List<string>();
+        foreach (string part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!PolicyNames.All.Contains(part))
+            {
+                throw new UsageException($"--policies: unknown policy '{part}'; known: {string.Join(", ", PolicyNames.All)}");
+            }
+
+            if (!names.Contains(part))
+            {
+                names.Add(part);
+            }
+        }
+
+        if (names.Count == 0)
+        {
+            throw new UsageException("--policies: no policy named");
+        }
+
+        return names;
+    }
+
+    /// <summary>Seconds from "90", "90s", "1.5m" or "1h"; null when not given.</summary>
+    private static double? ParseSeconds(string flag, string? text, bool allowZero)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        string number = text.Trim();
+        double unit = 1;
+        if (number.EndsWith("ms", StringComparison.OrdinalIgnoreCase))
+        {
+            unit = 0.001;
+            number = number[..^2];
+        }
+        else if (number.Length > 0 && char.IsLetter(number[^1]))
+        {
+            unit = char.ToLowerInvariant(number[^1]) switch { 's' => 1, 'm' => 60, 'h' => 3600, _ => double.NaN };
+            number = number[..^1];
+        }
+
+        if (double.IsNaN(unit) || !double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            || !double.IsFinite(value) || value < 0 || (value == 0 && !allowZero))
+        {
+            throw new UsageException($"{flag}: expected a {(allowZero ? "non-negative" : "positive")} duration such as 120s or 2m, found '{text}'");
+        }
+
+        return value * unit;
+    }
+
+    private static FileStream OpenLog(string path)
+    {
+        try
+        {
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null)
+            {
+                Directory.CreateDirectory(dir);
+            }
+
+            var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+            var header = new System.Buffers.ArrayBufferWriter<byte>();
+            RequestLogCsv.WriteHeader(header);
+            stream.Write(header.WrittenSpan);
+            return stream;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--log: cannot write '{path}': {e.Message}");
+        }
+    }
+
+    private static void WriteJson(List<ScenarioReport> reports, bool many)
+    {
+        using Stream stdout = Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        {
+            if (many)
+            {
+                SimulationJson.WriteAll(writer, reports);
+            }
+            else
+            {
+                SimulationJson.WriteScenario(writer, reports[0]);
+            }
+        }
+
+        stdout.Write("\n"u8);
+    }
+
+    private static void WriteTables(List<ScenarioReport> reports)
+    {
+        // Redirected output (a file, a pipe into the README) gets plain text without escape codes.
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 200;
+        }
+
+        foreach (ScenarioReport report in reports)
+        {
+            Scenario scenario = report.Scenario;
+            string length = report.MaxRequests is { } max ? $"at most {max:N0} requests" : $"{report.DurationS:0.#} s";
+            console.WriteLine();
+            console.MarkupLine($"[bold]{Markup.Escape(scenario.Key)}[/]: {scenario.BackendCount} backends, capacity {scenario.CapacityRps:0} rps, "
+                + $"{length} after {report.WarmupS:0.#} s warm-up, seed {report.Seed} x {report.Seeds}, {report.WallSeconds:0.0} s wall");
+            console.Write(MainTable(report));
+            if (report.Results.Count > 0 && report.Results[0].Steps.Length > 0)
+            {
+                console.Write(StepsTable(report));
+            }
+
+            if (report.Results.Count > 0 && report.Results[0].Watches.Length > 0)
+            {
+                console.Write(WatchTable(report));
+            }
+
+            console.Write(ShareTable(report));
+        }
+    }
+
+    private static Table MainTable(ScenarioReport report)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn("policy");
+        foreach (string column in new[] { "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "mean ms", "rps", "err %", "timeout %", "retries", "pick ns" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        bool ramp = report.Results.Count > 0 && report.Results[0].Steps.Length > 0;
+        if (ramp)
+        {
+            table.AddColumn(new TableColumn("goodput@SLO").RightAligned());
+        }
+
+        foreach (SimulationResult result in report.Results)
+        {
+            LatencyHistogram h = result.Latency;
+            var cells = new List<string>
+            {
+                result.Policy,
+                Ms(h.Percentile(0.50)), Ms(h.Percentile(0.90)), Ms(h.Percentile(0.99)), Ms(h.Percentile(0.999)), Ms(h.MaxMs), Ms(h.MeanMs),
+                result.ThroughputRps.ToString("0", CultureInfo.InvariantCulture),
+                Percent(result.ErrorRate), Percent(result.TimeoutRate),
+                result.Retries.ToString(CultureInfo.InvariantCulture),
+                result.DecisionNs.ToString("0", CultureInfo.InvariantCulture),
+            };
+            if (ramp)
+            {
+                cells.Add(result.GoodputLoad is { } load ? $"{load:0.##} ({load * report.Scenario.CapacityRps:0} rps)" : "none");
+            }
+
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+
+        return table;
+    }
+
+    private static Table StepsTable(ScenarioReport report)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title("ramp steps: p99 ms / error %");
+        table.AddColumn(new TableColumn("load").RightAligned());
+        table.AddColumn(new TableColumn("rps").RightAligned());
+        foreach (SimulationResult result in report.Results)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(result.Policy)).RightAligned());
+        }
+
+        StepResult[] steps = report.Results[0].Steps;
+        for (int i = 0; i < steps.Length; i++)
+        {
+            var cells = new List<string> { steps[i].Load.ToString("0.##", CultureInfo.InvariantCulture), steps[i].Rps.ToString("0", CultureInfo.InvariantCulture) };
+            foreach (SimulationResult result in report.Results)
+            {
+                StepResult step = result.Steps[i];
+                string mark = step.MeetsSlo(result.Slo) ? "" : " x";
+                cells.Add($"{Ms(step.Latency.Percentile(0.99))} / {Percent(step.ErrorRate)}{mark}");
+            }
+
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+
+        table.Caption("x: misses the SLO (p99 <= 100 ms, errors <= 0.1%)");
+        return table;
+    }
+
+    private static Table WatchTable(ScenarioReport report)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title("watched windows (times after warm-up)");
+        table.AddColumn("window");
+        table.AddColumn("policy");
+        foreach (string column in new[] { "share %", "divert below %", "divert s", "recover at %", "recover s", "p99 ms", "p99.9 ms" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        for (int w = 0; w < report.Results[0].Watches.Length; w++)
+        {
+            foreach (SimulationResult result in report.Results)
+            {
+                WatchResult watch = result.Watches[w];
+                table.AddRow(
+                    Markup.Escape($"{watch.BackendId} {watch.FromS:0}-{watch.ToS:0} s"),
+                    Markup.Escape(result.Policy),
+                    Percent(watch.MeanWindowShare),
+                    Percent(watch.DivertShare),
+                    watch.MeanDivertS is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) : "never",
+                    Percent(watch.RecoverShare),
+                    watch.MeanRecoveryS is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "never",
+                    Ms(watch.Window.Percentile(0.99)),
+                    Ms(watch.Window.Percentile(0.999)));
+            }
+        }
+
+        table.Caption("divert: onset to the end of the first 1 s window with share under the threshold; recover: end of impairment to share back at the threshold");
+        return table;
+    }
+
+    private static Table ShareTable(ScenarioReport report)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title("share of picks vs share of capacity");
+        table.AddColumn("backend");
+        table.AddColumn(new TableColumn("capacity").RightAligned());
+        foreach (SimulationResult result in report.Results)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(result.Policy)).RightAligned());
+        }
+
+        if (report.Results.Count == 0)
+        {
+            return table;
+        }
+
+        SimulationResult first = report.Results[0];
+        for (int i = 0; i < first.BackendIds.Length; i++)
+        {
+            var cells = new List<string> { first.BackendIds[i], Percent(first.CapacityShare[i]) };
+            foreach (SimulationResult result in report.Results)
+            {
+                cells.Add(Percent(result.Share(i)));
+            }
+
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+
+        return table;
+    }
+
+    private static string Ms(double value) => value.ToString(value < 100 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+
+    private static string Percent(double fraction) => (fraction * 100).ToString(fraction < 0.01 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,27 @@
+using FastLb.Policy.Baselines;
+
+namespace FastLb.Policy.Tests.Simulation;
+
+/// <summary>Round robin that records every outcome it is told, so tests can see what the simulator reported.</summary>
+internal sealed class RecordingPolicy : IRoutingPolicy
+{
+    private readonly RoundRobinPolicy _inner = new();
+
+    public string Name => "recording";
+
+    public List<RequestOutcome> Outcomes { get; } = [];
+
+    public List<int> Excluded { get; } = [];
+
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    {
+        if (request.ExcludeIndex >= 0)
+        {
+            Excluded.Add(request.ExcludeIndex);
+        }
+
+        return _inner.Pick(backends, request);
+    }
+
+    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome) => Outcomes.Add(outcome);
+}
