@@ -21,6 +21,6 @@ public static class Program
     private static IEnumerable<Command> Commands()
     {
         // One line per command; each lives in Cli/<Name>Command.cs.
-        yield break;
+        yield return TrainCommand.Create();
     }
 }

@@ -52,6 +52,7 @@ internal sealed unsafe class XGBoostLibrary
     /// <exception cref="XGBoostMissingException">It is not installed (the message says how to install it).</exception>
     public static XGBoostLibrary Load()
     {
+        PreferPassiveOpenMpWaits();
         if (!NativeLibrary.TryLoad(LibraryName, typeof(XGBoostLibrary).Assembly, DllImportSearchPath.SafeDirectories, out nint handle)
             && !NativeLibrary.TryLoad(LibraryName, out handle))
         {
@@ -183,6 +184,31 @@ internal sealed unsafe class XGBoostLibrary
         nint sliced;
         Check(_boosterSlice(booster, begin, end, 1, &sliced));
         return sliced;
+    }
+
+    /// <summary>Sets <c>OMP_WAIT_POLICY=PASSIVE</c> in the native environment unless the user set it, before libgomp starts.</summary>
+    /// <remarks>
+    /// XGBoost's OpenMP threads spin between parallel regions by default. On a busy machine a
+    /// spinning thread holds the core that the thread it waits for needs: 50 rounds on 80k rows
+    /// took 13.8 s with 2 threads spinning, 2.4 s passive, 1.3 s on one thread (2 cores, load
+    /// average 10). Passive costs little on an idle machine. libgomp reads the variable once,
+    /// when it is loaded, and .NET's own environment block is not the native one, hence setenv.
+    /// </remarks>
+    private static void PreferPassiveOpenMpWaits()
+    {
+        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null
+            || !NativeLibrary.TryLoad("libc.so.6", out nint libc)
+            || !NativeLibrary.TryGetExport(libc, "setenv", out nint address))
+        {
+            return;
+        }
+
+        var setenv = (delegate* unmanaged<byte*, byte*, int, int>)address;
+        fixed (byte* name = "OMP_WAIT_POLICY\0"u8)
+        fixed (byte* value = "PASSIVE\0"u8)
+        {
+            setenv(name, value, 0);
+        }
     }
 
     private static nint Export(nint handle, string name)
