@@ -93,27 +93,48 @@ internal sealed class TreeEnsemble
                 }
             }
 
-            roots.Add(offset);
             for (int i = 0; i < n; i++)
             {
-                bool leaf = left[i] < 0;
-                if (!leaf && (left[i] >= n || right[i] < 0 || right[i] >= n || feature[i] < 0 || feature[i] >= featureCount))
+                if (left[i] >= 0 && (left[i] >= n || right[i] < 0 || right[i] >= n || feature[i] < 0 || feature[i] >= featureCount))
                 {
-                    throw new FormatException($"tree {roots.Count - 1} node {i} points outside the tree or the features");
+                    throw new FormatException($"tree {roots.Count} node {i} points outside the tree or the features");
+                }
+            }
+
+            // Re-lay the tree breadth first with each split's two children adjacent; XGBoost's
+            // ids are usually like that already, but the evaluator must not depend on it.
+            roots.Add(offset);
+            var queue = new Queue<(int Source, int Target)>();
+            nodes.Add(default);
+            queue.Enqueue((0, offset));
+            int visited = 0;
+            while (queue.Count > 0)
+            {
+                var (source, target) = queue.Dequeue();
+                if (++visited > n)
+                {
+                    throw new FormatException($"tree {roots.Count - 1} is not a tree (a node is reached twice)");
                 }
 
-                nodes.Add(new TreeNode
+                if (left[source] < 0)
                 {
-                    Value = condition[i],
-                    Feature = leaf ? (short)0 : (short)feature[i],
-                    DefaultLeft = defaultLeft[i] != 0,
-                    Left = leaf ? -1 : offset + left[i],
-                    Right = leaf ? -1 : offset + right[i],
-                });
-                if (!leaf)
-                {
-                    gain[feature[i]] += loss[i];
+                    nodes[target] = new TreeNode { Value = condition[source], Left = -1 };
+                    continue;
                 }
+
+                int children = nodes.Count;
+                nodes.Add(default);
+                nodes.Add(default);
+                nodes[target] = new TreeNode
+                {
+                    Value = condition[source],
+                    Feature = (short)feature[source],
+                    MissingOffset = defaultLeft[source] != 0 ? (byte)0 : (byte)1,
+                    Left = children,
+                };
+                gain[feature[source]] += loss[source];
+                queue.Enqueue((left[source], children));
+                queue.Enqueue((right[source], children + 1));
             }
         }
 
@@ -145,10 +166,12 @@ internal sealed class TreeEnsemble
                     break;
                 }
 
+                // Child chosen with arithmetic, not a branch: which way a split goes is data-dependent
+                // and mispredicts often; the JIT turns these selects into setcc/cmov.
                 float value = Unsafe.Add(ref row, node.Feature);
-                index = float.IsNaN(value)
-                    ? (node.DefaultLeft ? node.Left : node.Right)
-                    : (value < node.Value ? node.Left : node.Right);
+                int offset = value < node.Value ? 0 : 1;
+                offset = float.IsNaN(value) ? node.MissingOffset : offset;
+                index = node.Left + offset;
             }
         }
 

@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 namespace FastLb.Policy.Prediction;
 
 /// <summary>One node of a flattened regression tree: a split, or a leaf when <see cref="Left"/> is negative.</summary>
-/// <remarks>Packed into 16 bytes so that four nodes share a cache line while a row walks the trees.</remarks>
+/// <remarks>
+/// 12 bytes, and a split's children sit side by side (right = <see cref="Left"/> + 1), so the walk
+/// picks the child with arithmetic instead of a branch that the data would mispredict.
+/// </remarks>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct TreeNode
 {
@@ -13,12 +16,9 @@ internal struct TreeNode
     /// <summary>Feature index compared at a split.</summary>
     public short Feature;
 
-    /// <summary>Where a missing (NaN) feature goes: true for left, XGBoost's <c>default_left</c>.</summary>
-    public bool DefaultLeft;
+    /// <summary>Offset of the child a missing (NaN) feature goes to: 0 left, 1 right (XGBoost's <c>default_left</c> inverted).</summary>
+    public byte MissingOffset;
 
-    /// <summary>Index of the left child in the ensemble's node array, or -1 for a leaf.</summary>
+    /// <summary>Index of the left child in the ensemble's node array (the right one follows it), or -1 for a leaf.</summary>
     public int Left;
-
-    /// <summary>Index of the right child in the ensemble's node array.</summary>
-    public int Right;
 }
