@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace FastLb.Policy.Prediction;
@@ -67,7 +68,7 @@ internal sealed class LatencyTrainingJob
             }
 
             (train, validation) = read.Data.SplitByTime(request.ValidationFraction);
-            split = $"latest {request.ValidationFraction:P0} by ts_unix_ms";
+            split = string.Create(CultureInfo.InvariantCulture, $"latest {request.ValidationFraction * 100:0.#}% by ts_unix_ms");
         }
 
         double loadSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
