@@ -35,11 +35,16 @@ internal static class TrainCommand
             Description = "Stop after this many rounds without a better validation RMSE; 0 trains every round",
             DefaultValueFactory = _ => defaults.EarlyStoppingRounds,
         };
+        var minChildWeight = new Option<double>("--min-child-weight")
+        {
+            Description = "Least rows (hessian) in a leaf",
+            DefaultValueFactory = _ => defaults.MinChildWeight,
+        };
         var threads = new Option<int>("--threads") { Description = "XGBoost threads; 0 for one per core", DefaultValueFactory = _ => 0 };
 
         var command = new Command("train", "Train the latency model from logged requests (XGBoost; needs apt package libxgboost0)")
         {
-            logs, postgres, output, validate, json, rounds, maxDepth, eta, earlyStopping, threads,
+            logs, postgres, output, validate, json, rounds, maxDepth, eta, earlyStopping, minChildWeight, threads,
         };
         command.SetAction(parse =>
         {
@@ -62,6 +67,7 @@ internal static class TrainCommand
                 MaxDepth = parse.GetValue(maxDepth),
                 Eta = parse.GetValue(eta),
                 EarlyStoppingRounds = parse.GetValue(earlyStopping),
+                MinChildWeight = parse.GetValue(minChildWeight),
                 Threads = parse.GetValue(threads),
             };
             try
@@ -208,6 +214,7 @@ internal static class TrainCommand
     {
         nameof(LatencyTrainingOptions.MaxDepth) => "max-depth",
         nameof(LatencyTrainingOptions.EarlyStoppingRounds) => "early-stopping",
+        nameof(LatencyTrainingOptions.MinChildWeight) => "min-child-weight",
         _ => (parameter ?? "option").ToLowerInvariant(),
     };
 
