@@ -50,14 +50,18 @@ internal sealed unsafe class XGBoostLibrary
 
     /// <summary>Loads libxgboost.so.0.</summary>
     /// <exception cref="XGBoostMissingException">It is not installed (the message says how to install it).</exception>
-    public static XGBoostLibrary Load()
+    public static XGBoostLibrary Load() => Load(LibraryName);
+
+    /// <summary>Loads XGBoost from <paramref name="libraryName"/> (tests name a missing one).</summary>
+    /// <exception cref="XGBoostMissingException">It cannot be loaded (the message says how to install it).</exception>
+    public static XGBoostLibrary Load(string libraryName)
     {
         PreferPassiveOpenMpWaits();
-        if (!NativeLibrary.TryLoad(LibraryName, typeof(XGBoostLibrary).Assembly, DllImportSearchPath.SafeDirectories, out nint handle)
-            && !NativeLibrary.TryLoad(LibraryName, out handle))
+        if (!NativeLibrary.TryLoad(libraryName, typeof(XGBoostLibrary).Assembly, DllImportSearchPath.SafeDirectories, out nint handle)
+            && !NativeLibrary.TryLoad(libraryName, out handle))
         {
             throw new XGBoostMissingException(
-                $"training needs XGBoost's {LibraryName}, which is not installed: run `apt-get install libxgboost0` (serving a trained model does not need it)");
+                $"training needs XGBoost's {libraryName}, which is not installed: run `apt-get install libxgboost0` (serving a trained model does not need it)");
         }
 
         return new XGBoostLibrary(handle);
