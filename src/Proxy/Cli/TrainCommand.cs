@@ -124,6 +124,12 @@ internal static class TrainCommand
             Console.Error.WriteLine($"fastlb: {e.Message}");
             return CliRunner.RuntimeFailure;
         }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // The server is down, refuses us or fails mid-copy: a runtime failure, not bad usage.
+            Console.Error.WriteLine($"fastlb: --postgres: {e.Message}");
+            return CliRunner.RuntimeFailure;
+        }
 
         Render(tableConsole, report);
         if (json)
