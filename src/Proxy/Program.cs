@@ -23,5 +23,6 @@ public static class Program
         // One line per command; each lives in Cli/<Name>Command.cs.
         yield return RunCommand.Create();
         yield return SimCommand.Create();
+        yield return TrainCommand.Create();
     }
 }

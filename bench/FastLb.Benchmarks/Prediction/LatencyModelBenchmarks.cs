@@ -1,0 +1,102 @@
+using BenchmarkDotNet.Attributes;
+using FastLb.Policy;
+using FastLb.Policy.Prediction;
+
+namespace FastLb.Benchmarks.Prediction;
+
+/// <summary>Managed latency-model inference: one prediction for a live backend, and for a ready feature row.</summary>
+/// <remarks>
+/// The model is trained in setup with XGBoost (libxgboost0 needed) to the size a real run keeps:
+/// 200 trees of depth 8 on 11 features. Setup checks the managed evaluator against XGBoost's
+/// own predictions, so a broken evaluator fails instead of looking fast.
+/// </remarks>
+[MemoryDiagnoser]
+public class LatencyModelBenchmarks
+{
+    private const int Rows = 20_000;
+    private TreeLatencyModel _model = null!;
+    private BackendState[] _backends = null!;
+    private float[] _rows = null!;
+    private RequestFeatures _request;
+    private int _next;
+
+    /// <summary>Trains the model and prepares the inputs.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(42);
+        var data = new RequestLogData(Rows);
+        var row = new float[LatencyFeatures.Count];
+        for (int i = 0; i < Rows; i++)
+        {
+            int backend = random.Next(8);
+            int inflight = random.Next(20);
+            row[LatencyFeatures.Backend] = backend;
+            row[LatencyFeatures.Route] = random.Next(6);
+            row[LatencyFeatures.Method] = random.Next(1, 5);
+            row[LatencyFeatures.RequestBytes] = random.NextDouble() < 0.1 ? float.NaN : random.Next(50_000);
+            row[LatencyFeatures.InFlightBackend] = inflight;
+            row[LatencyFeatures.InFlightPool] = inflight * 8 + random.Next(10);
+            row[LatencyFeatures.EwmaLatencyMs] = (float)(10 + (backend * 5) + (random.NextDouble() * 10));
+            row[LatencyFeatures.EwmaErrorRate] = (float)(random.NextDouble() * 0.02);
+            row[LatencyFeatures.BackendCpu] = random.NextDouble() < 0.05 ? float.NaN : (float)(random.NextDouble() * 100);
+            row[LatencyFeatures.BackendActive] = inflight + random.Next(3);
+            row[LatencyFeatures.BackendAvgMs] = random.NextDouble() < 0.3 ? float.NaN : row[LatencyFeatures.EwmaLatencyMs];
+            double latency = ((10 + (backend * 5)) * (1 + (0.1 * inflight)) * (row[LatencyFeatures.Route] == 4 ? 3 : 1)) + (random.NextDouble() * 10);
+            data.Add(row, (float)latency, i);
+        }
+
+        var backends = new FeatureVocabulary();
+        var routes = new FeatureVocabulary();
+        for (int b = 0; b < 8; b++)
+        {
+            backends.GetOrAdd($"10.0.0.{b + 1}:9101");
+        }
+
+        foreach (string route in new[] { "/api/users", "/api/cart", "/api/orders", "/api/inventory", "/api/payments", "/" })
+        {
+            routes.GetOrAdd(route);
+        }
+
+        var (train, validation) = data.SplitByTime(0.2);
+        var options = new LatencyTrainingOptions { Rounds = 200, MaxDepth = 8, Eta = 0.1, EarlyStoppingRounds = 0 };
+        var result = new LatencyTrainer(XGBoostLibrary.Load(), TimeProvider.System).Train(train, validation, backends, routes, options);
+        if (result.EvaluatorMaxAbsDiffMs > 1e-4 || result.Trees != 200)
+        {
+            throw new InvalidOperationException($"evaluator differs from XGBoost by {result.EvaluatorMaxAbsDiffMs} ms ({result.Trees} trees)");
+        }
+
+        _model = result.Model;
+        _rows = validation.Features[..(validation.Count * LatencyFeatures.Count)];
+        _backends = new BackendState[8];
+        for (int b = 0; b < 8; b++)
+        {
+            _backends[b] = new BackendState($"10.0.0.{b + 1}:9101");
+            _backends[b].SetHealth(new HealthReport(HealthStatus.Healthy, 30 + b, b, 12 + b, 0));
+            for (int k = 0; k <= b; k++)
+            {
+                _backends[b].OnStarted();
+            }
+        }
+
+        _request = RequestFeatures.Empty;
+        _request.Method = RequestMethod.Get;
+        _request.PoolInFlight = 36;
+    }
+
+    /// <summary>What the learned policy's refresh calls: features from live state, then the trees.</summary>
+    [Benchmark(Baseline = true)]
+    public double PredictMs_LiveBackend()
+    {
+        BackendState backend = _backends[_next++ & 7];
+        return _model.PredictMs(backend, "/api/orders", _request);
+    }
+
+    /// <summary>The trees alone, on logged rows (with missing values).</summary>
+    [Benchmark]
+    public double PredictMs_FeatureRow()
+    {
+        int row = _next++ % (_rows.Length / LatencyFeatures.Count);
+        return _model.PredictMs(_rows.AsSpan(row * LatencyFeatures.Count, LatencyFeatures.Count));
+    }
+}

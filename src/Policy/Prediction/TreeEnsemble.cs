@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace FastLb.Policy.Prediction;
+
+/// <summary>XGBoost's regression trees flattened into one node array, evaluated without the native library.</summary>
+/// <remarks>
+/// Matches XGBoost 1.7's CPU predictor bit for bit: a split goes left when the float32 feature is
+/// <c>&lt;</c> the float32 <c>split_conditions</c> value, a missing (NaN) feature follows
+/// <c>default_left</c>, a leaf's value is its <c>split_conditions</c> entry (eta already applied),
+/// and the sum is accumulated in float32 starting from <c>base_score</c>, tree after tree, in
+/// the order XGBoost adds them (so rounding is the same too).
+/// </remarks>
+internal sealed class TreeEnsemble
+{
+    private readonly TreeNode[] _nodes;
+    private readonly int[] _roots;
+
+    private TreeEnsemble(TreeNode[] nodes, int[] roots, float baseScore, int featureCount, double[] gain)
+    {
+        _nodes = nodes;
+        _roots = roots;
+        BaseScore = baseScore;
+        FeatureCount = featureCount;
+        TotalGain = gain;
+    }
+
+    /// <summary>The prediction before any tree (XGBoost's <c>base_score</c>).</summary>
+    public float BaseScore { get; }
+
+    /// <summary>Features a row must have.</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>Trees in the ensemble.</summary>
+    public int TreeCount => _roots.Length;
+
+    /// <summary>Nodes in all trees.</summary>
+    public int NodeCount => _nodes.Length;
+
+    /// <summary>Sum of split gains (XGBoost's <c>loss_changes</c>) per feature: the "total gain" importance.</summary>
+    public IReadOnlyList<double> TotalGain { get; }
+
+    /// <summary>Flattens the trees of an XGBoost 1.x JSON model (<c>XGBoosterSaveModelToBuffer</c> with format json).</summary>
+    /// <exception cref="FormatException">Not a gbtree regression model with numeric splits, or a field is missing.</exception>
+    public static TreeEnsemble FromXGBoostJson(JsonElement model, int featureCount)
+    {
+        JsonElement learner = Property(model, "learner");
+        JsonElement parameters = Property(learner, "learner_model_param");
+        float baseScore = float.Parse(Property(parameters, "base_score").GetString() ?? "0.5", NumberStyles.Float, CultureInfo.InvariantCulture);
+        string objective = Property(Property(learner, "objective"), "name").GetString() ?? string.Empty;
+        if (objective != "reg:squarederror")
+        {
+            // Other objectives apply a link function to the sum; this evaluator only adds.
+            throw new FormatException($"objective '{objective}' is not supported (reg:squarederror only)");
+        }
+
+        JsonElement booster = Property(learner, "gradient_booster");
+        string boosterName = Property(booster, "name").GetString() ?? string.Empty;
+        if (boosterName != "gbtree")
+        {
+            throw new FormatException($"booster '{boosterName}' is not supported (gbtree only)");
+        }
+
+        JsonElement trees = Property(Property(booster, "model"), "trees");
+        var nodes = new List<TreeNode>();
+        var roots = new List<int>();
+        var gain = new double[featureCount];
+        foreach (JsonElement tree in trees.EnumerateArray())
+        {
+            int offset = nodes.Count;
+            int[] left = Ints(Property(tree, "left_children"));
+            int[] right = Ints(Property(tree, "right_children"));
+            int[] feature = Ints(Property(tree, "split_indices"));
+            float[] condition = Floats(Property(tree, "split_conditions"));
+            int[] defaultLeft = Ints(Property(tree, "default_left"));
+            float[] loss = Floats(Property(tree, "loss_changes"));
+            int n = left.Length;
+            if (right.Length != n || feature.Length != n || condition.Length != n || defaultLeft.Length != n || loss.Length != n)
+            {
+                throw new FormatException("tree arrays differ in length");
+            }
+
+            if (tree.TryGetProperty("split_type", out JsonElement splitTypes))
+            {
+                foreach (JsonElement type in splitTypes.EnumerateArray())
+                {
+                    if (type.GetInt32() != 0)
+                    {
+                        throw new FormatException("categorical splits are not supported (features are trained as numbers)");
+                    }
+                }
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                if (left[i] >= 0 && (left[i] >= n || right[i] < 0 || right[i] >= n || feature[i] < 0 || feature[i] >= featureCount))
+                {
+                    throw new FormatException($"tree {roots.Count} node {i} points outside the tree or the features");
+                }
+            }
+
+            // Re-lay the tree breadth first with each split's two children adjacent; XGBoost's
+            // ids are usually like that already, but the evaluator must not depend on it.
+            roots.Add(offset);
+            var queue = new Queue<(int Source, int Target)>();
+            nodes.Add(default);
+            queue.Enqueue((0, offset));
+            int visited = 0;
+            while (queue.Count > 0)
+            {
+                var (source, target) = queue.Dequeue();
+                if (++visited > n)
+                {
+                    throw new FormatException($"tree {roots.Count - 1} is not a tree (a node is reached twice)");
+                }
+
+                if (left[source] < 0)
+                {
+                    nodes[target] = new TreeNode { Value = condition[source], Left = -1 };
+                    continue;
+                }
+
+                int children = nodes.Count;
+                nodes.Add(default);
+                nodes.Add(default);
+                nodes[target] = new TreeNode
+                {
+                    Value = condition[source],
+                    Feature = (short)feature[source],
+                    MissingOffset = defaultLeft[source] != 0 ? (byte)0 : (byte)1,
+                    Left = children,
+                };
+                gain[feature[source]] += loss[source];
+                queue.Enqueue((left[source], children));
+                queue.Enqueue((right[source], children + 1));
+            }
+        }
+
+        return new TreeEnsemble([.. nodes], [.. roots], baseScore, featureCount, gain);
+    }
+
+    /// <summary>The model's prediction for one row of <see cref="FeatureCount"/> features (NaN = missing).</summary>
+    public float Predict(ReadOnlySpan<float> features)
+    {
+        // Hot path: LatencyModelBenchmarks. Bounds checks are paid once: the feature span is
+        // checked here and node indices were checked when the trees were loaded.
+        if (features.Length < FeatureCount)
+        {
+            ThrowShort();
+        }
+
+        ref TreeNode nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        ref float row = ref MemoryMarshal.GetReference(features);
+        float sum = BaseScore;
+        foreach (int root in _roots)
+        {
+            int index = root;
+            while (true)
+            {
+                ref TreeNode node = ref Unsafe.Add(ref nodes, index);
+                if (node.Left < 0)
+                {
+                    sum += node.Value;
+                    break;
+                }
+
+                // Child chosen with arithmetic, not a branch: which way a split goes is data-dependent
+                // and mispredicts often; the JIT turns these selects into setcc/cmov.
+                float value = Unsafe.Add(ref row, node.Feature);
+                int offset = value < node.Value ? 0 : 1;
+                offset = float.IsNaN(value) ? node.MissingOffset : offset;
+                index = node.Left + offset;
+            }
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShort() => throw new ArgumentException("fewer features than the model needs");
+
+    private static JsonElement Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value)
+            ? value
+            : throw new FormatException($"XGBoost model lacks '{name}'");
+
+    private static int[] Ints(JsonElement array)
+    {
+        var values = new int[array.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            // default_left is 0/1 in XGBoost 1.7 and true/false in some writers.
+            values[i++] = item.ValueKind switch
+            {
+                JsonValueKind.True => 1,
+                JsonValueKind.False => 0,
+                _ => item.GetInt32(),
+            };
+        }
+
+        return values;
+    }
+
+    private static float[] Floats(JsonElement array)
+    {
+        var values = new float[array.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            values[i++] = item.GetSingle();
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,50 @@
+namespace FastLb.Policy.Prediction;
+
+/// <summary>A trained latency model served by the managed tree evaluator: no native library needed.</summary>
+/// <remarks>Immutable, so one instance is shared by every thread and swapped whole on reload.</remarks>
+internal sealed class TreeLatencyModel : ILatencyModel
+{
+    private readonly FeatureVocabulary _backends;
+    private readonly FeatureVocabulary _routes;
+
+    /// <summary>Wraps parsed trees with their header; prefer <see cref="LatencyModelFile.Load"/>.</summary>
+    public TreeLatencyModel(LatencyModelHeader header, TreeEnsemble trees)
+    {
+        Header = header;
+        Trees = trees;
+        _backends = new FeatureVocabulary(header.Backends);
+        _routes = new FeatureVocabulary(header.Routes);
+        Info = new LatencyModelInfo(
+            $"{LatencyModelFile.Format}/{LatencyModelFile.FormatVersion} {header.FeatureVersion}",
+            header.Features,
+            header.TrainedAt,
+            header.Validation.RmseMs);
+    }
+
+    /// <inheritdoc />
+    public LatencyModelInfo Info { get; }
+
+    /// <summary>Everything the file says besides the trees.</summary>
+    public LatencyModelHeader Header { get; }
+
+    /// <summary>The trees.</summary>
+    public TreeEnsemble Trees { get; }
+
+    /// <summary>The backend vocabulary the model was trained with.</summary>
+    public FeatureVocabulary Backends => _backends;
+
+    /// <summary>The route vocabulary the model was trained with.</summary>
+    public FeatureVocabulary Routes => _routes;
+
+    /// <inheritdoc />
+    public double PredictMs(BackendState backend, string? route, in RequestFeatures request)
+    {
+        // Hot path (background refresh of the learned policy): LatencyModelBenchmarks; 0 B.
+        Span<float> features = stackalloc float[LatencyFeatures.Count];
+        LatencyFeatures.Fill(features, _backends, _routes, backend, route, request);
+        return Trees.Predict(features);
+    }
+
+    /// <summary>Prediction for a ready feature row (<see cref="LatencyFeatures"/> order).</summary>
+    public double PredictMs(ReadOnlySpan<float> features) => Trees.Predict(features);
+}
