@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace FastLb.Proxy.Logging;
 
 /// <summary>A bounded lock-free queue of structs: many producers, one consumer; a full queue refuses instead of waiting.</summary>
@@ -87,13 +85,5 @@ internal sealed class LogRing<T> where T : struct
     {
         public long Sequence;
         public T Item;
-    }
-
-    // Head and tail on separate cache lines so producers and the consumer do not false-share.
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct PaddedLong
-    {
-        [FieldOffset(64)]
-        public long Value;
     }
 }

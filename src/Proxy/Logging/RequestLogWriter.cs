@@ -1,28 +1,22 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
+using FastLb.Policy.Logging;
 using FastLb.Policy;
 using FastLb.Proxy.Metrics;
 
 namespace FastLb.Proxy.Logging;
 
-/// <summary>The request log: requests queue entries without waiting; a background task writes them as CSV (DESIGN.md).</summary>
+/// <summary>The request log: requests queue entries without waiting; a background task writes them as CSV (DESIGN.md, RequestLogCsv).</summary>
 /// <remarks>
 /// The proxy never waits on the log: <see cref="TryAppend"/> is one lock-free enqueue, and when the
 /// queue is full the record is dropped and counted. Formatting and file I/O happen on the writer task.
 /// </remarks>
 internal sealed class RequestLogWriter : IAsyncDisposable
 {
-    /// <summary>The header line: DESIGN.md's required columns, in this order.</summary>
-    public const string Header =
-        "ts_unix_ms,request_id,pool,backend,route,method,req_bytes,status,latency_ms,ttfb_ms,error,policy," +
-        "inflight_backend,inflight_pool,ewma_latency_ms,ewma_error_rate,backend_cpu,backend_active,backend_avg_ms";
-
-    private static readonly string[] s_methods = ["OTHER", "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
-    private static readonly string[] s_errors = ["", "connect", "timeout", "reset", "protocol"];
-
     private readonly LogRing<RequestLogEntry> _ring;
     private readonly ProxyMetrics _metrics;
-    private readonly StreamWriter _writer;
+    private readonly FileStream _file;
+    private readonly ArrayBufferWriter<byte> _lines = new(1 << 16);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -38,11 +32,10 @@ internal sealed class RequestLogWriter : IAsyncDisposable
         }
 
         bool isNew = !File.Exists(path) || new FileInfo(path).Length == 0;
-        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16), new UTF8Encoding(false), 1 << 16);
+        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
         if (isNew)
         {
-            _writer.Write(Header);
-            _writer.Write('\n');
+            RequestLogCsv.WriteHeader(_lines);
         }
 
         FilePath = path;
@@ -69,13 +62,17 @@ internal sealed class RequestLogWriter : IAsyncDisposable
             long written = 0;
             while (_ring.TryDequeue(out RequestLogEntry entry))
             {
-                Format(_writer, entry);
+                RequestLogCsv.Write(_lines, ToRecord(entry));
                 written++;
+                if (_lines.WrittenCount > 1 << 16)
+                {
+                    await FlushLinesAsync().ConfigureAwait(false);
+                }
             }
 
-            if (written > 0)
+            if (written > 0 || _lines.WrittenCount > 0)
             {
-                await _writer.FlushAsync().ConfigureAwait(false);
+                await FlushLinesAsync().ConfigureAwait(false);
                 _metrics.CountLogWritten(written);
                 continue;
             }
@@ -97,71 +94,39 @@ internal sealed class RequestLogWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes one CSV line for <paramref name="e"/>.</summary>
-    internal static void Format(TextWriter w, in RequestLogEntry e)
+    /// <summary>The CSV record of <paramref name="e"/>; strings for ids are made here, off the hot path.</summary>
+    internal static RequestLogRecord ToRecord(in RequestLogEntry e)
     {
-        CultureInfo c = CultureInfo.InvariantCulture;
-        w.Write(e.TsUnixMs.ToString(c));
-        w.Write(',');
-        if (e.GivenRequestId is not null)
+        HealthReport health = e.Health ?? HealthReport.Unknown;
+        return new RequestLogRecord
         {
-            WriteField(w, e.GivenRequestId);
-        }
-        else
-        {
-            w.Write(e.AssignedRequestId.ToString("x16", c));
-        }
-
-        w.Write(',');
-        WriteField(w, e.Pool);
-        w.Write(',');
-        WriteField(w, e.Backend);
-        w.Write(',');
-        WriteField(w, e.Route ?? "");
-        w.Write(',');
-        w.Write(s_methods[(int)e.Method]);
-        w.Write(',');
-        w.Write(e.ReqBytes.ToString(c));
-        w.Write(',');
-        w.Write(e.Status.ToString(c));
-        w.Write(',');
-        w.Write(e.LatencyMs.ToString("0.###", c));
-        w.Write(',');
-        w.Write(e.TtfbMs.ToString("0.###", c));
-        w.Write(',');
-        w.Write(s_errors[(int)e.Error]);
-        w.Write(',');
-        WriteField(w, e.Policy);
-        w.Write(',');
-        w.Write(e.InflightBackend.ToString(c));
-        w.Write(',');
-        w.Write(e.InflightPool.ToString(c));
-        w.Write(',');
-        w.Write(e.EwmaLatencyMs.ToString("0.###", c));
-        w.Write(',');
-        w.Write(e.EwmaErrorRate.ToString("0.#####", c));
-        w.Write(',');
-        HealthReport h = e.Health ?? HealthReport.Unknown;
-        w.Write(h.CpuPercent.ToString("0.##", c));
-        w.Write(',');
-        w.Write(h.ActiveRequests.ToString(c));
-        w.Write(',');
-        w.Write(h.AvgResponseMs.ToString("0.###", c));
-        w.Write('\n');
+            TsUnixMs = e.TsUnixMs,
+            RequestId = e.GivenRequestId ?? e.AssignedRequestId.ToString("x16", CultureInfo.InvariantCulture),
+            Pool = e.Pool,
+            Backend = e.Backend,
+            Route = e.Route ?? "",
+            Method = RequestLogCsv.MethodName(e.Method),
+            ReqBytes = e.ReqBytes,
+            Status = e.Status,
+            LatencyMs = e.LatencyMs,
+            TtfbMs = e.TtfbMs,
+            Error = e.Error,
+            Policy = e.Policy,
+            InflightBackend = e.InflightBackend,
+            InflightPool = e.InflightPool,
+            EwmaLatencyMs = e.EwmaLatencyMs,
+            EwmaErrorRate = e.EwmaErrorRate,
+            BackendCpu = health.CpuPercent,
+            BackendActive = health.ActiveRequests,
+            BackendAvgMs = health.AvgResponseMs,
+        };
     }
 
-    // RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
-    private static void WriteField(TextWriter w, string value)
+    private async ValueTask FlushLinesAsync()
     {
-        if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
-        {
-            w.Write(value);
-            return;
-        }
-
-        w.Write('"');
-        w.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
-        w.Write('"');
+        await _file.WriteAsync(_lines.WrittenMemory).ConfigureAwait(false);
+        await _file.FlushAsync().ConfigureAwait(false);
+        _lines.ResetWrittenCount();
     }
 
     /// <summary>Writes what is queued, then closes the file.</summary>
@@ -169,13 +134,16 @@ internal sealed class RequestLogWriter : IAsyncDisposable
     {
         _stop.Cancel();
         await _loop.ConfigureAwait(false);
+        long rest = 0;
         while (_ring.TryDequeue(out RequestLogEntry entry))
         {
-            Format(_writer, entry);
-            _metrics.CountLogWritten(1);
+            RequestLogCsv.Write(_lines, ToRecord(entry));
+            rest++;
         }
 
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        await FlushLinesAsync().ConfigureAwait(false);
+        _metrics.CountLogWritten(rest);
+        await _file.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 }
