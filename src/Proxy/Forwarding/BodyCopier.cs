@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using FastLb.Proxy.Http;
@@ -13,6 +14,7 @@ internal static class BodyCopier
 {
     /// <summary>Copies exactly <paramref name="length"/> bytes.</summary>
     /// <remarks>Hot path: guarded by ProxyRelayBenchmarks.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<CopyStatus> CopyExactAsync(PipeReader source, PipeWriter destination, long length)
     {
         while (length > 0)
@@ -44,6 +46,7 @@ internal static class BodyCopier
     /// <param name="destination">Where it goes.</param>
     /// <param name="maxBodyBytes">Largest decoded body allowed.</param>
     /// <param name="reason">The framing error when the result is <see cref="CopyStatus.Malformed"/>.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<(CopyStatus Status, RejectReason Reason)> CopyChunkedAsync(PipeReader source, PipeWriter destination, long maxBodyBytes)
     {
         var scanner = default(ChunkedBodyScanner);
@@ -94,6 +97,7 @@ internal static class BodyCopier
     }
 
     /// <summary>Copies until the source ends (close-delimited bodies, tunnels).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<CopyStatus> CopyToEndAsync(PipeReader source, PipeWriter destination)
     {
         while (true)

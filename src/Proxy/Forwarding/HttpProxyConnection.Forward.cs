@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
@@ -12,6 +13,7 @@ internal sealed partial class HttpProxyConnection
 {
     /// <summary>Handles one request from head to last response byte; false when the client connection must close.</summary>
     /// <remarks>Hot path: guarded by ProxyRelayBenchmarks.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ProcessRequestAsync()
     {
         _requestIdLength = 0;
@@ -76,6 +78,7 @@ internal sealed partial class HttpProxyConnection
     }
 
     /// <summary>Picks a backend, sends the request, relays the response; retries once where nothing can have been seen by a backend.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ForwardAsync(ReadOnlySequence<byte> head, RequestFeatures features, Exchange exchange)
     {
         PoolRuntime pool = exchange.Pool;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using FastLb.Policy;
@@ -15,6 +16,7 @@ internal sealed partial class HttpProxyConnection
     /// <param name="exchange">The request's state; its status, error and keep-alive are set here.</param>
     /// <param name="headConsumed">Whether an earlier attempt already consumed the head from the input.</param>
     /// <param name="canRetry">Whether a closed pooled connection may be answered with a retry.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SendResult> SendAndRelayAsync(
         UpstreamConnection upstream, ReadOnlySequence<byte> head, bool hasBody, Exchange exchange, bool headConsumed, bool canRetry)
     {
@@ -173,6 +175,7 @@ internal sealed partial class HttpProxyConnection
             : SendResult.Close;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<CopyStatus> CopyResponseChunkedAsync(UpstreamConnection upstream)
     {
         (CopyStatus status, RejectReason reason) = await BodyCopier.CopyChunkedAsync(upstream.Input, _output, long.MaxValue).ConfigureAwait(false);
@@ -210,6 +213,7 @@ internal sealed partial class HttpProxyConnection
     }
 
     /// <summary>Waits for the request body copy; true when the whole body went through.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FinishRequestBodyAsync(Task<(CopyStatus Status, RejectReason Reason)>? body, UpstreamConnection upstream)
     {
         if (body is null)
@@ -235,6 +239,7 @@ internal sealed partial class HttpProxyConnection
     }
 
     /// <summary>Ends an exchange that got no usable response: answers <paramref name="status"/> if nothing was sent yet.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SendResult> FailAsync(
         Exchange exchange, ReadOnlySequence<byte> head, bool headConsumed, Task<(CopyStatus Status, RejectReason Reason)>? body,
         UpstreamConnection upstream, int status, OutcomeError error)
@@ -269,6 +274,7 @@ internal sealed partial class HttpProxyConnection
     }
 
     /// <summary>After a 101 answer to an Upgrade request: bytes flow both ways until both sides are done.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask TunnelAsync(UpstreamConnection upstream)
     {
         Task toBackend = PumpAsync(_input, upstream.Output);
@@ -292,6 +298,7 @@ internal sealed partial class HttpProxyConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> TryFlushAsync(PipeWriter output)
     {
         try

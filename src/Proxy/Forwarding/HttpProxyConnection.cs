@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
@@ -143,6 +144,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private int TakeExpired() => Interlocked.Exchange(ref _expiredKind, DeadlineNone);
 
     /// <summary>Reads the next request head; false when the connection should close instead.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(bool Ok, ReadOnlySequence<byte> Buffer)> ReadHeadAsync()
     {
         _request.Reset();
@@ -233,6 +235,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private ReadOnlySpan<byte> RequestIdBytes => _requestId.AsSpan(0, _requestIdLength);
 
     /// <summary>Answers with the proxy's own short response and counts it; the connection closes after.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RespondErrorAsync(int status, OutcomeError error)
     {
         _server.Metrics.CountErrorResponse(status);
