@@ -21,6 +21,7 @@ public static class Program
     private static IEnumerable<Command> Commands()
     {
         // One line per command; each lives in Cli/<Name>Command.cs.
+        yield return BackendCommand.Create();
         yield break;
     }
 }

@@ -18,6 +18,9 @@ public sealed class BackendOptions
     /// <summary>Base URL through which orders reaches the other services (the FastLb proxy in production).</summary>
     public Uri? Gateway { get; init; }
 
+    /// <summary>Per-service base URLs for orders (key: inventory, payments, cart, notifications) that bypass <see cref="Gateway"/>; for runs without the proxy.</summary>
+    public IReadOnlyDictionary<string, Uri> ServiceUrls { get; init; } = new Dictionary<string, Uri>(StringComparer.Ordinal);
+
     /// <summary>Fixed delay added to every /api request, in milliseconds.</summary>
     public int DelayMs { get; init; }
 
@@ -97,7 +100,17 @@ public sealed class BackendOptions
         if (ErrorRate is < 0 or > 1 || double.IsNaN(ErrorRate)) errors.Add("--error-rate must be between 0 and 1");
         if (Capacity < 0) errors.Add("--capacity must be >= 0 (0: unlimited)");
         if (Gateway is not null && !Gateway.IsAbsoluteUri) errors.Add("--gateway must be an absolute URL");
-        if (Service == BackendService.Orders && Gateway is null) errors.Add("--gateway is required for the orders service");
+        if (Service == BackendService.Orders && Gateway is null
+            && !new[] { "inventory", "payments", "cart", "notifications" }.All(ServiceUrls.ContainsKey))
+        {
+            errors.Add("--gateway is required for the orders service (or --service-url for each of inventory, payments, cart, notifications)");
+        }
+
+        foreach (var (name, url) in ServiceUrls)
+        {
+            if (name is not ("inventory" or "payments" or "cart" or "notifications")) errors.Add($"--service-url {name}: unknown service (inventory, payments, cart, notifications)");
+            if (!url.IsAbsoluteUri) errors.Add($"--service-url {name}: must be an absolute URL");
+        }
         if (Redis is not null && !Redis.Contains(':')) errors.Add("--redis must be HOST:PORT");
         if (!Storage.PostgresDatabase.IsValidSchema(PostgresSchema)) errors.Add("postgres schema must match [a-z_][a-z0-9_]*");
         if (JwtKey is not null && JwtKey.Length < 32) errors.Add("--jwt-key must be at least 32 characters");
