@@ -109,20 +109,24 @@ internal sealed class OrderFlow
         return (paid with { Version = paid.Version + 1 }, false);
     }
 
-    /// <summary>Cancels a PAID order: refund, return stock, CANCELLED with its event. Null when a service call failed (order unchanged).</summary>
-    public async Task<Order?> CancelAsync(Order order, string bearer, CancellationToken cancellationToken)
+    /// <summary>Moves a PAID order to CANCELLED with its event; null when another writer changed it first (re-read and decide again).
+    /// The state changes before the money moves, so a racing status change cannot leave a refunded order SHIPPED.</summary>
+    public async Task<Order?> MarkCancelledAsync(Order order, CancellationToken cancellationToken)
     {
-        if (!await RefundAsync(order, bearer, cancellationToken).ConfigureAwait(false)) return null;
-        if (!await ReleaseAsync(order, bearer, cancellationToken).ConfigureAwait(false)) return null;
         Order cancelled = order with { Status = Order.Cancelled, UpdatedAt = _context.Time.GetUtcNow() };
-        if (!await _store.UpdateAsync(cancelled, order.Version, Event(cancelled, "order.cancelled", $"Order {order.OrderId:N} cancelled", $"{order.Total} {order.Currency} will be refunded."), cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
+        OutboxEvent e = Event(cancelled, "order.cancelled", $"Order {order.OrderId:N} cancelled", $"{order.Total} {order.Currency} will be refunded.");
+        if (!await _store.UpdateAsync(cancelled, order.Version, e, cancellationToken).ConfigureAwait(false)) return null;
         _outboxWritten();
         _context.Metrics.Event("order_cancelled");
         return cancelled with { Version = order.Version + 1 };
+    }
+
+    /// <summary>Refunds and returns the stock of a CANCELLED order; both calls are idempotent, so a repeated cancel finishes a half-done one. False when one failed.</summary>
+    public async Task<bool> CompensateCancelledAsync(Order order, string bearer, CancellationToken cancellationToken)
+    {
+        bool refunded = await RefundAsync(order, bearer, cancellationToken).ConfigureAwait(false);
+        bool released = await ReleaseAsync(order, bearer, cancellationToken).ConfigureAwait(false);
+        return refunded && released;
     }
 
     /// <summary>A new outbox event for <paramref name="order"/>.</summary>

@@ -122,15 +122,21 @@ internal static class OrdersService
             {
                 var (order, error) = await LoadAsync(store, orderId, http).ConfigureAwait(false);
                 if (error is not null) return error;
-                if (order!.Status == Order.Cancelled) return Api.Json(order, BackendJsonContext.Default.Order);
-                if (order.Status != Order.Paid) return Api.Conflict($"an order in {order.Status} cannot be cancelled");
-                Order? cancelled = await flow.CancelAsync(order, Bearer(http), context.Stopping).ConfigureAwait(false);
-                if (cancelled is not null) return Api.Json(cancelled, BackendJsonContext.Default.Order);
-                Order? now = await store.GetAsync(order.OrderId, http.RequestAborted).ConfigureAwait(false);
-                if (now is not null && now.Version == order.Version)
+                if (order!.Status is not (Order.Paid or Order.Cancelled)) return Api.Conflict($"an order in {order.Status} cannot be cancelled");
+                Order? cancelled = order.Status == Order.Cancelled ? order : await flow.MarkCancelledAsync(order, http.RequestAborted).ConfigureAwait(false);
+                if (cancelled is null)
                 {
-                    return Api.Fail(StatusCodes.Status502BadGateway, "Dependency failed", "refund or stock release failed; the order is unchanged", null);
+                    // Another writer (maybe another instance) won: decide again on the fresh state.
+                    context.Metrics.Event("order_write_conflict");
+                    continue;
                 }
+
+                if (!await flow.CompensateCancelledAsync(cancelled, Bearer(http), context.Stopping).ConfigureAwait(false))
+                {
+                    return Api.Fail(StatusCodes.Status502BadGateway, "Dependency failed", "the order is cancelled but the refund or stock release failed; cancel again to retry", null);
+                }
+
+                return Api.Json(cancelled, BackendJsonContext.Default.Order);
             }
 
             return Api.Conflict("the order keeps changing; try again");
