@@ -77,10 +77,13 @@ internal sealed class BackendContext : IAsyncDisposable
         return resource;
     }
 
+    /// <summary>Cancels <see cref="Stopping"/>: loops and running sagas end now, before the host drains requests.</summary>
+    public void SignalStopping() => _stopping.Cancel();
+
     /// <summary>Stops the loops, then disposes owned resources in reverse order.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (!_stopping.IsCancellationRequested) await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
         for (int i = _resources.Count - 1; i >= 0; i--)
         {

@@ -38,6 +38,7 @@ public sealed class RunningBackend : IAsyncDisposable
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        Context.SignalStopping();
         await _app.StopAsync().ConfigureAwait(false);
         await Context.DisposeAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);

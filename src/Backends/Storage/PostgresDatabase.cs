@@ -62,6 +62,9 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
         {
             await using NpgsqlConnection connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using NpgsqlTransaction tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Npgsql reuses one NpgsqlTransaction object per physical connection: forget a rollback mark left by an earlier use.
+            _rolledBack.Remove(tx);
             try
             {
                 T result = await work(connection, tx).ConfigureAwait(false);

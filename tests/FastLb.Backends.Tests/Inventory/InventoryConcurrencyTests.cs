@@ -47,4 +47,26 @@ public sealed class InventoryConcurrencyTests
         Assert.Equal(1000 - takenOther, await InventoryEndpointsTests.StockAsync(a, "SKU-00021"));
         Assert.All(answers, x => Assert.Contains(x.Status, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
     }
+
+    [Fact]
+    public async Task Reserve_AfterRefusedReserveOnTheSamePooledConnection_IsCommitted()
+    {
+        // One pooled connection: the refused reserve's rolled-back transaction object is the one the next reserve gets.
+        await using RunningBackend backend = await TestBackends.StartAsync(BackendService.Inventory, StoreKind.Real, tweak: o => new BackendOptions
+        {
+            Service = o.Service, JwtKey = o.JwtKey, PostgresSchema = o.PostgresSchema, CatalogSize = 5,
+            Postgres = new Npgsql.NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 1 }.ConnectionString,
+        });
+        using HttpClient client = TestBackends.Client(backend, Tokens.Customer());
+
+        var refused = await Http.PostAsync(client, "/api/inventory/reserve", new { items = new[] { new { sku = "SKU-00001", quantity = 5000 } } });
+        var first = await Http.PostAsync(client, "/api/inventory/reserve", new { items = new[] { new { sku = "SKU-00001", quantity = 1 } } });
+        var second = await Http.PostAsync(client, "/api/inventory/reserve", new { items = new[] { new { sku = "SKU-00001", quantity = 1 } } });
+        var confirm = await Http.PostAsync(client, $"/api/inventory/confirm/{first.Body!["reservationId"]}");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Equal(HttpStatusCode.Created, second.Status);
+        Assert.Equal(HttpStatusCode.OK, confirm.Status);
+        Assert.Equal(998, await InventoryEndpointsTests.StockAsync(client, "SKU-00001"));
+    }
 }

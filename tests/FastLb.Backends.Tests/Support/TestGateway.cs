@@ -15,10 +15,10 @@ internal sealed class TestGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpClient _client = new() { Timeout = Timeout.InfiniteTimeSpan };
-    private readonly Dictionary<string, Uri[]> _routes;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri[]> _routes;
     private int _next;
 
-    private TestGateway(WebApplication app, Dictionary<string, Uri[]> routes)
+    private TestGateway(WebApplication app, System.Collections.Concurrent.ConcurrentDictionary<string, Uri[]> routes)
     {
         _app = app;
         _routes = routes;
@@ -43,13 +43,16 @@ internal sealed class TestGateway : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         WebApplication app = builder.Build();
-        var gateway = new TestGateway(app, new Dictionary<string, Uri[]>(routes));
+        var gateway = new TestGateway(app, new System.Collections.Concurrent.ConcurrentDictionary<string, Uri[]>(routes));
         app.Run(gateway.ForwardAsync);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         gateway.BaseAddress = new Uri(address + "/");
         return gateway;
     }
+
+    /// <summary>Sets (or replaces) the instances of one service.</summary>
+    public void SetRoute(string service, params Uri[] upstreams) => _routes[service] = upstreams;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
