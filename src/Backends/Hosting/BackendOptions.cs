@@ -84,6 +84,9 @@ public sealed class BackendOptions
     /// <summary>How often the outbox relay looks for pending events when not woken earlier.</summary>
     public TimeSpan OutboxInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long the relay holds a claimed outbox event before another pass (of any instance) may retry it.</summary>
+    public TimeSpan OutboxLease { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Seed of the instance-owned random generator (jitter, error injection).</summary>
     public int Seed { get; init; } = 1;
 
@@ -115,6 +118,7 @@ public sealed class BackendOptions
         if (!Storage.PostgresDatabase.IsValidSchema(PostgresSchema)) errors.Add("postgres schema must match [a-z_][a-z0-9_]*");
         if (JwtKey is not null && JwtKey.Length < 32) errors.Add("--jwt-key must be at least 32 characters");
         if (ReservationTtl <= TimeSpan.Zero) errors.Add("reservation TTL must be positive");
+        if (OutboxInterval <= TimeSpan.Zero || OutboxLease <= TimeSpan.Zero) errors.Add("outbox interval and lease must be positive");
         if (SweepInterval <= TimeSpan.Zero) errors.Add("sweep interval must be positive");
         if (CatalogSize < 1) errors.Add("catalog size must be >= 1");
         if (PasswordIterations < 1000) errors.Add("password iterations must be >= 1000");

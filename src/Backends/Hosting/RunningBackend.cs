@@ -31,6 +31,21 @@ public sealed class RunningBackend : IAsyncDisposable
     /// <summary>Shared state, for tests and the CLI.</summary>
     internal BackendContext Context { get; }
 
+    /// <summary>Changes the fault knobs at run time, like <c>PUT /admin/faults</c>; null leaves a knob as it is, status "auto" clears a forced status.</summary>
+    public void SetFaults(int? delayMs = null, int? jitterMs = null, double? errorRate = null, int? capacity = null, string? status = null)
+    {
+        if (delayMs < 0 || jitterMs < 0 || capacity < 0) throw new ArgumentOutOfRangeException(nameof(delayMs), "knobs must be >= 0");
+        if (errorRate is { } rate && (rate < 0 || rate > 1)) throw new ArgumentOutOfRangeException(nameof(errorRate), "must be between 0 and 1");
+        if (status is not (null or "healthy" or "degraded" or "unhealthy" or "auto")) throw new ArgumentOutOfRangeException(nameof(status), "healthy, degraded, unhealthy or auto");
+        FaultSnapshot current = Context.Faults.Current;
+        Context.Faults.Set(new FaultSnapshot(
+            delayMs ?? current.DelayMs,
+            jitterMs ?? current.JitterMs,
+            errorRate ?? current.ErrorRate,
+            capacity ?? current.Capacity,
+            status is null ? current.Status : status == "auto" ? null : status));
+    }
+
     /// <summary>Completes when the host shuts down (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 

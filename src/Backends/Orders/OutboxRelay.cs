@@ -10,7 +10,6 @@ namespace FastLb.Backends.Orders;
 /// delivery failed. At-least-once here plus notifications' unique event id gives exactly one notification per event.</summary>
 internal sealed class OutboxRelay
 {
-    private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(30);
     private readonly IOrderStore _store;
     private readonly ServiceClient _services;
     private readonly BackendContext _context;
@@ -62,7 +61,7 @@ internal sealed class OutboxRelay
     public async Task<int> DeliverBatchAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset now = _context.Time.GetUtcNow();
-        IReadOnlyList<OutboxEvent> batch = await _store.ClaimPendingAsync(50, now, now + s_lease, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<OutboxEvent> batch = await _store.ClaimPendingAsync(50, now, now + _context.Options.OutboxLease, cancellationToken).ConfigureAwait(false);
         if (batch.Count == 0) return 0;
         string token = _context.Tokens.Issue(new Caller("orders-outbox-relay", string.Empty, [Caller.ServiceRole]), TimeSpan.FromMinutes(5));
         int delivered = 0;

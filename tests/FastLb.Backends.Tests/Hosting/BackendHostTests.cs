@@ -55,6 +55,26 @@ public sealed class BackendHostTests
         Assert.Equal("healthy", (string?)healthy.Body!["status"]);
     }
 
+    [Fact]
+    public async Task SetFaults_InProcess_SameEffectAsAdminEndpoint()
+    {
+        await using RunningBackend backend = await BackendHost.StartEchoAsync();
+        using HttpClient client = TestBackends.Client(backend);
+
+        backend.SetFaults(delayMs: 5, errorRate: 1, status: "degraded");
+        var faults = await Http.GetAsync(client, "/admin/faults");
+        var health = await Http.GetAsync(client, "/health");
+        var echo = await Http.GetAsync(client, "/api/echo");
+        backend.SetFaults(errorRate: 0, status: "auto");
+        var healed = await Http.GetAsync(client, "/api/echo");
+
+        Assert.Equal(5, (int)faults.Body!["delayMs"]!);
+        Assert.Equal("degraded", (string?)health.Body!["status"]);
+        Http.AssertProblem(echo, HttpStatusCode.InternalServerError);
+        Assert.Equal(HttpStatusCode.OK, healed.Status);
+        Assert.Throws<ArgumentOutOfRangeException>(() => backend.SetFaults(errorRate: 2));
+    }
+
     [Theory]
     [InlineData("{\"errorRate\": 1.5}", "errorRate")]
     [InlineData("{\"delayMs\": -1}", "delayMs")]

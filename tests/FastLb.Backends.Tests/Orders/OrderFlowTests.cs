@@ -241,4 +241,34 @@ public sealed class OrderFlowTests
         int cancelledCount = races.Count(r => r.Cancel.Item1 == HttpStatusCode.OK);
         Assert.Equal(1000 - 6 + cancelledCount, await InventoryEndpointsTests.StockAsync(user, "SKU-00011"));
     }
+
+    [Theory]
+    [InlineData(StoreKind.Memory)]
+    [InlineData(StoreKind.Real)]
+    public async Task Outbox_NotificationsFailingThenBack_EachEventDeliveredExactlyOnce(StoreKind store)
+    {
+        await using ShopWorld world = await ShopWorld.StartAsync(store);
+        using HttpClient user = world.Client(Tokens.Customer("o11"));
+        using HttpClient admin = world.Client(Tokens.Admin());
+        world.Notifications.SetFaults(errorRate: 1);
+
+        var paid = await Http.PostAsync(user, "/api/orders", Order("SKU-00012", 1));
+        await Http.PutAsync(admin, $"/api/orders/{paid.Body!["orderId"]}/status", new { status = "SHIPPED" });
+        await Http.EventuallyAsync(async () => (await world.Notifications.BaseAddress.GetMetricAsync("fastlb_backend_injected_errors_total")) >= 2,
+            TimeSpan.FromSeconds(10), "the relay to try and fail");
+        world.Notifications.SetFaults(errorRate: 0);
+        JsonNode? list = null;
+        await Http.EventuallyAsync(async () =>
+        {
+            list = (await Http.GetAsync(user, "/api/notifications")).Body;
+            return (int)list!["count"]! >= 2;
+        }, TimeSpan.FromSeconds(10), "both events delivered");
+        await Http.EventuallyAsync(async () => (await world.Orders[0].BaseAddress.GetMetricAsync("fastlb_backend_events_total", "outbox_delivered")) == 2,
+            TimeSpan.FromSeconds(10), "the relay to mark both delivered");
+        var after = await Http.GetAsync(user, "/api/notifications");
+
+        Assert.Equal(HttpStatusCode.Created, paid.Status);
+        Assert.Equal(2, (int)after.Body!["count"]!);
+        Assert.Equal(new[] { "order.paid", "order.shipped" }, after.Body["items"]!.AsArray().Select(n => (string)n!["type"]!).Order().ToArray());
+    }
 }

@@ -30,6 +30,9 @@ internal sealed class ShopWorld : IAsyncDisposable
     /// <summary>The inventory instance(s).</summary>
     public List<RunningBackend> Inventory { get; } = [];
 
+    /// <summary>The notifications instance.</summary>
+    public RunningBackend Notifications { get; private set; } = null!;
+
     /// <summary>The orders instances.</summary>
     public List<RunningBackend> Orders { get; } = [];
 
@@ -44,6 +47,7 @@ internal sealed class ShopWorld : IAsyncDisposable
             RunningBackend payments = await world.StartServiceAsync(BackendService.Payments);
             RunningBackend cart = await world.StartServiceAsync(BackendService.Cart);
             RunningBackend notifications = await world.StartServiceAsync(BackendService.Notifications);
+            world.Notifications = notifications;
             var routes = new Dictionary<string, Uri[]>
             {
                 ["inventory"] = [inventory.BaseAddress],
@@ -104,5 +108,6 @@ internal sealed class ShopWorld : IAsyncDisposable
         ReservationTtl = reservationTtl,
         SweepInterval = TimeSpan.FromMilliseconds(50),
         OutboxInterval = TimeSpan.FromMilliseconds(100),
+        OutboxLease = TimeSpan.FromMilliseconds(300),
     };
 }
