@@ -17,6 +17,11 @@ internal sealed class JwtTokens
     private readonly JwtSecurityTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TimeProvider _time;
 
+    // Validated tokens, so that a token used for many calls (a saga makes five) is verified once: the key is the
+    // whole signed token, so a hit proves the signature was checked. Bounded: cleared when full.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Caller Caller, DateTime Expires)> _validated = new(StringComparer.Ordinal);
+    private const int MaxCached = 10_000;
+
     /// <summary>Uses <paramref name="key"/> (UTF-8, at least 32 bytes) or, when null, a random per-process key.</summary>
     public JwtTokens(string? key, TimeProvider time)
     {
@@ -55,14 +60,25 @@ internal sealed class JwtTokens
     /// <summary>The caller a token names, or null when it is malformed, forged or expired.</summary>
     public Caller? Validate(string token)
     {
+        DateTime now = _time.GetUtcNow().UtcDateTime;
+        if (_validated.TryGetValue(token, out var hit))
+        {
+            if (hit.Expires > now) return hit.Caller;
+            _validated.TryRemove(token, out _);
+            return null;
+        }
+
         try
         {
-            ClaimsPrincipal principal = _handler.ValidateToken(token, _validation, out _);
+            ClaimsPrincipal principal = _handler.ValidateToken(token, _validation, out SecurityToken validated);
             string? sub = principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
             if (string.IsNullOrEmpty(sub)) return null;
             string email = principal.FindFirst(JwtRegisteredClaimNames.Email)?.Value ?? string.Empty;
             var roles = principal.FindAll("role").Select(c => c.Value).ToArray();
-            return new Caller(sub, email, roles);
+            var caller = new Caller(sub, email, roles);
+            if (_validated.Count >= MaxCached) _validated.Clear();
+            _validated[token] = (caller, validated.ValidTo.AddSeconds(5));
+            return caller;
         }
         catch (Exception e) when (e is SecurityTokenException or ArgumentException)
         {
