@@ -15,6 +15,9 @@ internal sealed class InMemoryInventoryStore : IInventoryStore
     private readonly ConcurrentDictionary<string, Lazy<ReserveOutcome>> _byKey = new(StringComparer.Ordinal);
     private volatile Cell[] _sorted = [];
 
+    /// <summary>How long a finished (confirmed, released, expired) reservation stays readable before the sweeper drops it.</summary>
+    internal static readonly TimeSpan Retention = TimeSpan.FromHours(1);
+
     /// <inheritdoc />
     public Task SeedAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken)
     {
@@ -58,7 +61,9 @@ internal sealed class InMemoryInventoryStore : IInventoryStore
         // Lazy with ExecutionAndPublication: concurrent repeats of one key run the reservation once.
         Lazy<ReserveOutcome> once = _byKey.GetOrAdd(idempotencyKey, _ => new Lazy<ReserveOutcome>(() => Reserve(items, now, expiresAt)));
         ReserveOutcome outcome = once.Value;
-        return Task.FromResult(outcome.Reservation is null ? outcome : outcome with { Reservation = _reservations[outcome.Reservation.ReservationId].Snapshot() });
+        return Task.FromResult(outcome.Reservation is null || !_reservations.TryGetValue(outcome.Reservation.ReservationId, out Entry? entry)
+            ? outcome
+            : outcome with { Reservation = entry.Snapshot() });
     }
 
     /// <inheritdoc />
@@ -95,6 +100,17 @@ internal sealed class InMemoryInventoryStore : IInventoryStore
         foreach (Entry entry in _reservations.Values)
         {
             if (entry.ExpiresAt <= now && Volatile.Read(ref entry.State) == StatePending && Expire(entry)) expired++;
+
+            // Keep memory bounded in long runs: finished reservations are dropped after the retention.
+            if (Volatile.Read(ref entry.State) != StatePending && entry.ExpiresAt + Retention <= now) _reservations.TryRemove(entry.Id, out _);
+        }
+
+        foreach (var (key, once) in _byKey)
+        {
+            if (once.IsValueCreated && once.Value.Reservation is { } r && !_reservations.ContainsKey(r.ReservationId))
+            {
+                _byKey.TryRemove(key, out _);
+            }
         }
 
         return Task.FromResult(expired);

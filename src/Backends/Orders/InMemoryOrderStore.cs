@@ -63,7 +63,7 @@ internal sealed class InMemoryOrderStore : IOrderStore
             foreach (Pending p in _outbox.Values.OrderBy(p => p.Event.CreatedAt))
             {
                 if (claimed.Count == max) break;
-                if (p.Delivered || (p.LeaseUntil is { } until && until > now)) continue;
+                if (p.LeaseUntil is { } until && until > now) continue;
                 p.LeaseUntil = leaseUntil;
                 claimed.Add(p.Event);
             }
@@ -77,7 +77,8 @@ internal sealed class InMemoryOrderStore : IOrderStore
     {
         lock (_lock)
         {
-            if (_outbox.TryGetValue(eventId, out Pending? p)) p.Delivered = true;
+            // Delivered events are done with: drop them so the outbox stays small in long runs.
+            _outbox.Remove(eventId);
         }
 
         return Task.CompletedTask;
@@ -86,7 +87,7 @@ internal sealed class InMemoryOrderStore : IOrderStore
     /// <inheritdoc />
     public Task<int> PendingCountAsync(CancellationToken cancellationToken)
     {
-        lock (_lock) return Task.FromResult(_outbox.Values.Count(p => !p.Delivered));
+        lock (_lock) return Task.FromResult(_outbox.Count);
     }
 
     /// <summary>An outbox row.</summary>
@@ -94,6 +95,5 @@ internal sealed class InMemoryOrderStore : IOrderStore
     {
         public readonly OutboxEvent Event = e;
         public DateTimeOffset? LeaseUntil;
-        public bool Delivered;
     }
 }

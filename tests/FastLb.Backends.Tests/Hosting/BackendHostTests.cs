@@ -56,6 +56,16 @@ public sealed class BackendHostTests
     }
 
     [Fact]
+    public async Task UnknownRoute_AnyService_Returns404Problem()
+    {
+        await using RunningBackend backend = await TestBackends.StartAsync(BackendService.Users, StoreKind.Memory);
+        using HttpClient client = TestBackends.Client(backend);
+
+        Http.AssertProblem(await Http.GetAsync(client, "/api/nothing/here"), HttpStatusCode.NotFound);
+        Http.AssertProblem(await Http.GetAsync(client, "/nowhere"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task SetFaults_InProcess_SameEffectAsAdminEndpoint()
     {
         await using RunningBackend backend = await BackendHost.StartEchoAsync();

@@ -271,4 +271,46 @@ public sealed class OrderFlowTests
         Assert.Equal(2, (int)after.Body!["count"]!);
         Assert.Equal(new[] { "order.paid", "order.shipped" }, after.Body["items"]!.AsArray().Select(n => (string)n!["type"]!).Order().ToArray());
     }
+
+    [Fact]
+    public async Task Create_PaymentsFailing_RetriedTwiceThenFailedNothingChargedStockReturned()
+    {
+        await using ShopWorld world = await ShopWorld.StartAsync(StoreKind.Memory);
+        using HttpClient user = world.Client(Tokens.Customer("o12"));
+        world.Payments.SetFaults(errorRate: 1);
+
+        var created = await Http.PostAsync(user, "/api/orders", Order("SKU-00013", 2));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, created.Status);
+        Assert.Equal("payment_unavailable", (string?)created.Body!["failureReason"]);
+        Assert.Equal(3, world.Gateway.Forwarded["payments"]);
+        Assert.Equal(0, await world.Payments.BaseAddress.GetMetricAsync("fastlb_backend_events_total", "payment_captured"));
+        Assert.Equal(1000, await InventoryEndpointsTests.StockAsync(user, "SKU-00013"));
+    }
+
+    [Fact]
+    public async Task Create_InventoryTooSlow_TimesOutAfterRetriesAndNoStockLeaks()
+    {
+        await using ShopWorld world = await ShopWorld.StartAsync(StoreKind.Memory, reservationTtl: TimeSpan.FromSeconds(1), gatewayTimeout: TimeSpan.FromMilliseconds(300));
+        using HttpClient user = world.Client(Tokens.Customer("o13"));
+        world.Inventory[0].SetFaults(delayMs: 1200);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var created = await Http.PostAsync(user, "/api/orders", Order("SKU-00014", 4));
+        TimeSpan took = started.Elapsed;
+        int attempts = world.Gateway.Forwarded["inventory"];
+        world.Inventory[0].SetFaults(delayMs: 0);
+        var lowest = 1000;
+        await Http.EventuallyAsync(async () =>
+        {
+            int stock = await InventoryEndpointsTests.StockAsync(user, "SKU-00014");
+            lowest = Math.Min(lowest, stock);
+            return stock == 1000 && started.Elapsed > TimeSpan.FromSeconds(3);
+        }, TimeSpan.FromSeconds(10), "stock back to 1000 after any orphan reservation expired");
+
+        Assert.Equal("inventory_unavailable", (string?)created.Body!["failureReason"]);
+        Assert.Equal(3, attempts);
+        Assert.True(took >= TimeSpan.FromMilliseconds(900), $"three 300 ms attempts took {took.TotalMilliseconds} ms");
+        Assert.True(lowest >= 996, $"one idempotency key, at most one reservation: lowest stock {lowest}");
+    }
 }

@@ -30,6 +30,9 @@ internal sealed class ShopWorld : IAsyncDisposable
     /// <summary>The inventory instance(s).</summary>
     public List<RunningBackend> Inventory { get; } = [];
 
+    /// <summary>The payments instance.</summary>
+    public RunningBackend Payments { get; private set; } = null!;
+
     /// <summary>The notifications instance.</summary>
     public RunningBackend Notifications { get; private set; } = null!;
 
@@ -37,7 +40,7 @@ internal sealed class ShopWorld : IAsyncDisposable
     public List<RunningBackend> Orders { get; } = [];
 
     /// <summary>Starts the world with <paramref name="ordersInstances"/> orders instances (also routed by the gateway).</summary>
-    public static async Task<ShopWorld> StartAsync(StoreKind store, int ordersInstances = 1, TimeSpan? reservationTtl = null)
+    public static async Task<ShopWorld> StartAsync(StoreKind store, int ordersInstances = 1, TimeSpan? reservationTtl = null, TimeSpan? gatewayTimeout = null)
     {
         var world = new ShopWorld(store, TestServers.NewSchema("shop"), TestServers.NewPrefix("shop"));
         try
@@ -45,6 +48,7 @@ internal sealed class ShopWorld : IAsyncDisposable
             RunningBackend inventory = await world.StartServiceAsync(BackendService.Inventory, reservationTtl);
             world.Inventory.Add(inventory);
             RunningBackend payments = await world.StartServiceAsync(BackendService.Payments);
+            world.Payments = payments;
             RunningBackend cart = await world.StartServiceAsync(BackendService.Cart);
             RunningBackend notifications = await world.StartServiceAsync(BackendService.Notifications);
             world.Notifications = notifications;
@@ -59,7 +63,7 @@ internal sealed class ShopWorld : IAsyncDisposable
             for (int i = 0; i < ordersInstances; i++)
             {
                 world.Orders.Add(await TestBackends.StartAsync(BackendService.Orders, store, world.Schema, world.Prefix, world.Gateway.BaseAddress,
-                    o => Copy(o, o.ReservationTtl)));
+                    o => Copy(o, o.ReservationTtl, gatewayTimeout)));
             }
 
             world.Gateway.SetRoute("orders", world.Orders.Select(o => o.BaseAddress).ToArray());
@@ -93,7 +97,7 @@ internal sealed class ShopWorld : IAsyncDisposable
         return backend;
     }
 
-    private static BackendOptions Copy(BackendOptions o, TimeSpan reservationTtl) => new()
+    private static BackendOptions Copy(BackendOptions o, TimeSpan reservationTtl, TimeSpan? gatewayTimeout = null) => new()
     {
         Service = o.Service,
         JwtKey = o.JwtKey,
@@ -104,7 +108,7 @@ internal sealed class ShopWorld : IAsyncDisposable
         Gateway = o.Gateway,
         CatalogSize = o.CatalogSize,
         PasswordIterations = o.PasswordIterations,
-        GatewayTimeout = o.GatewayTimeout,
+        GatewayTimeout = gatewayTimeout ?? o.GatewayTimeout,
         ReservationTtl = reservationTtl,
         SweepInterval = TimeSpan.FromMilliseconds(50),
         OutboxInterval = TimeSpan.FromMilliseconds(100),
