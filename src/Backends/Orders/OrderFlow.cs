@@ -78,6 +78,12 @@ internal sealed class OrderFlow
         Payment? payment = pay.Status is 200 or 201 or 402 ? JsonSerializer.Deserialize(pay.Body, BackendJsonContext.Default.Payment) : null;
         if (payment is null || payment.Status != Payment.Captured)
         {
+            if (payment is null)
+            {
+                // Outcome unknown (timeouts, 5xx): void by key, so that a charge still in flight cannot take money later.
+                await VoidAsync(order, bearer, key, ct).ConfigureAwait(false);
+            }
+
             await ReleaseAsync(order, bearer, ct).ConfigureAwait(false);
             string reason = payment is not null ? "payment_declined: " + payment.DeclineReason : "payment_unavailable";
             return (await FailAsync(order with { PaymentId = payment?.PaymentId }, reason, ct).ConfigureAwait(false), false);
@@ -162,6 +168,14 @@ internal sealed class OrderFlow
         _context.Metrics.Event("release_failed");
         _log.LogWarning("order {OrderId}: release of {ReservationId} failed ({Status} {Error})", order.OrderId, id, r.Status, r.Error);
         return false;
+    }
+
+    private async Task VoidAsync(Order order, string bearer, string key, CancellationToken ct)
+    {
+        CallResult r = await _services.SendAsync(HttpMethod.Post, "/api/payments/void", null, bearer, key, idempotent: true, ct).ConfigureAwait(false);
+        if (r.IsSuccess) return;
+        _context.Metrics.Event("payment_unreconciled");
+        _log.LogError("order {OrderId}: payment outcome unknown and void failed ({Status} {Error}); reconcile by order id", order.OrderId, r.Status, r.Error);
     }
 
     private async Task<bool> RefundAsync(Order order, string bearer, CancellationToken ct)

@@ -49,6 +49,31 @@ internal static class PaymentsService
                 stored.Status == Payment.Declined ? StatusCodes.Status402PaymentRequired : created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         })).AddEndpointFilter(auth);
 
+        // Void by idempotency key: for a caller that does not know whether its charge happened (a timeout). If the
+        // charge landed, it is refunded; if it has not landed yet, a DECLINED "voided" tombstone takes the key, so the
+        // late charge finds it and takes nothing.
+        app.MapPost("/api/payments/void", Api.Handler(async http =>
+        {
+            Caller caller = Caller.Required(http);
+            string? key = http.Request.Headers["Idempotency-Key"];
+            if (string.IsNullOrEmpty(key) || key.Length > 200) return Api.BadRequest("Idempotency-Key", "the key of the charge to void is required");
+            DateTimeOffset now = context.Time.GetUtcNow();
+            var tombstone = new Payment(Guid.NewGuid(), null, caller.UserId, 0m, "USD", "0000", Payment.Declined, "voided", now, now, [new PaymentAttempt("void", "voided", now)]);
+            var (stored, created) = await store.CreateAsync(tombstone, key, http.RequestAborted).ConfigureAwait(false);
+            if (created)
+            {
+                context.Metrics.Event("payment_voided");
+                log.LogInformation("void {Key}: no charge yet, tombstone {PaymentId}", key, stored.PaymentId);
+                return Api.Json(stored, BackendJsonContext.Default.Payment);
+            }
+
+            if (stored.Status != Payment.Captured) return Api.Json(stored, BackendJsonContext.Default.Payment);
+            var (_, refunded) = await store.RefundAsync(stored.PaymentId, now, http.RequestAborted).ConfigureAwait(false);
+            context.Metrics.Event("payment_voided");
+            log.LogInformation("void {Key}: refunded {PaymentId}", key, stored.PaymentId);
+            return Api.Json(refunded!, BackendJsonContext.Default.Payment);
+        })).AddEndpointFilter(auth);
+
         app.MapGet("/api/payments/{paymentId}", async (string paymentId, HttpContext http) =>
         {
             if (!Guid.TryParse(paymentId, out Guid id)) return Api.BadRequest("paymentId", "must be a UUID");

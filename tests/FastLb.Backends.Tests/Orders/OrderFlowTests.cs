@@ -283,7 +283,7 @@ public sealed class OrderFlowTests
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, created.Status);
         Assert.Equal("payment_unavailable", (string?)created.Body!["failureReason"]);
-        Assert.Equal(3, world.Gateway.Forwarded["payments"]);
+        Assert.Equal(3 + 3, world.Gateway.Forwarded["payments"]); // three charge attempts, then three void attempts
         Assert.Equal(0, await world.Payments.BaseAddress.GetMetricAsync("fastlb_backend_events_total", "payment_captured"));
         Assert.Equal(1000, await InventoryEndpointsTests.StockAsync(user, "SKU-00013"));
     }

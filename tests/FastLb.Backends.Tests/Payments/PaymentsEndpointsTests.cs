@@ -123,4 +123,28 @@ public sealed class PaymentsEndpointsTests
         Http.AssertProblem(await Http.GetAsync(owner, "/api/payments/xyz"), HttpStatusCode.BadRequest, "paymentId");
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(admin, path)).Status);
     }
+
+    [Theory]
+    [InlineData(StoreKind.Memory)]
+    [InlineData(StoreKind.Real)]
+    public async Task Void_ByKey_RefundsALandedChargeAndBlocksALateOne(StoreKind store)
+    {
+        await using RunningBackend backend = await TestBackends.StartAsync(BackendService.Payments, store);
+        using HttpClient client = TestBackends.Client(backend, Tokens.Customer("u1"));
+        var landed = new Dictionary<string, string> { ["Idempotency-Key"] = "order:landed" };
+        var late = new Dictionary<string, string> { ["Idempotency-Key"] = "order:late" };
+        var charged = await Http.PostAsync(client, "/api/payments", new { amount = 8m, cardNumber = GoodCard }, landed);
+
+        var voidLanded = await Http.PostAsync(client, "/api/payments/void", headers: landed);
+        var voidLate = await Http.PostAsync(client, "/api/payments/void", headers: late);
+        var lateCharge = await Http.PostAsync(client, "/api/payments", new { amount = 8m, cardNumber = GoodCard }, late);
+        var missingKey = await Http.PostAsync(client, "/api/payments/void");
+
+        Assert.Equal("REFUNDED", (string?)voidLanded.Body!["status"]);
+        Assert.Equal((string?)charged.Body!["paymentId"], (string?)voidLanded.Body["paymentId"]);
+        Assert.Equal("DECLINED", (string?)voidLate.Body!["status"]);
+        Assert.Equal(HttpStatusCode.PaymentRequired, lateCharge.Status);
+        Assert.Equal("voided", (string?)lateCharge.Body!["declineReason"]);
+        Http.AssertProblem(missingKey, HttpStatusCode.BadRequest, "Idempotency-Key");
+    }
 }
