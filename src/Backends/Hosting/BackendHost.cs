@@ -66,6 +66,42 @@ public static class BackendHost
     public static Task<RunningBackend> StartEchoAsync(int delayMs = 0, string? instanceName = null, CancellationToken cancellationToken = default) =>
         StartAsync(new BackendOptions { Service = BackendService.Echo, DelayMs = delayMs, InstanceName = instanceName }, cancellationToken);
 
+    /// <summary>The six shop services, in the order <see cref="StartShopAsync"/> starts them.</summary>
+    public static IReadOnlyList<BackendService> ShopServices { get; } =
+        [BackendService.Users, BackendService.Inventory, BackendService.Payments, BackendService.Cart, BackendService.Notifications, BackendService.Orders];
+
+    /// <summary>Starts one instance of each shop service (the demo): ports <paramref name="firstPort"/>, +1, ... in
+    /// <see cref="ShopServices"/> order (0: free ports), one shared <paramref name="jwtKey"/>, orders calling the others
+    /// through <paramref name="gateway"/> (the proxy, which may start later). On failure, stops what it started and throws.</summary>
+    public static async Task<IReadOnlyDictionary<BackendService, RunningBackend>> StartShopAsync(
+        Uri gateway, string jwtKey, int firstPort = 0, string? postgres = null, string? redis = null, CancellationToken cancellationToken = default)
+    {
+        var started = new Dictionary<BackendService, RunningBackend>();
+        try
+        {
+            for (int i = 0; i < ShopServices.Count; i++)
+            {
+                BackendService service = ShopServices[i];
+                started[service] = await StartAsync(new BackendOptions
+                {
+                    Service = service,
+                    Port = firstPort == 0 ? 0 : firstPort + i,
+                    Gateway = gateway,
+                    JwtKey = jwtKey,
+                    Postgres = postgres,
+                    Redis = redis,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
+            return started;
+        }
+        catch
+        {
+            foreach (RunningBackend backend in started.Values) await backend.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Parses a service name as used on the command line (users, cart, orders, inventory, payments, notifications, echo).</summary>
     public static bool TryParseService(string name, out BackendService service) =>
         Enum.TryParse(name, ignoreCase: true, out service) && Enum.IsDefined(service) && !int.TryParse(name, out _);
