@@ -24,5 +24,6 @@ public static class Program
         yield return RunCommand.Create();
         yield return SimCommand.Create();
         yield return TrainCommand.Create();
+        yield return BackendCommand.Create();
     }
 }

@@ -1,0 +1,4 @@
+namespace FastLb.Backends.Cart;
+
+/// <summary>One product in a cart.</summary>
+internal sealed record CartLine(string Sku, int Quantity);
