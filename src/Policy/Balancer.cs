@@ -28,7 +28,7 @@ public sealed class Balancer
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Picks a backend and counts the request on it; null when none can take the request.</summary>
-    /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/>.</remarks>
+    /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</remarks>
     public BackendState? Pick(ref RequestFeatures request)
     {
         request.PoolInFlight = Volatile.Read(ref _inFlight);
@@ -38,6 +38,7 @@ public sealed class Balancer
             return null;
         }
 
+        request.PickedIndex = index;
         BackendState backend = _backends[index];
         backend.OnStarted();
         Interlocked.Increment(ref _inFlight);
