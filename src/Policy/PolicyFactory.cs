@@ -1,4 +1,5 @@
 using FastLb.Policy.Baselines;
+using FastLb.Policy.Learning;
 
 namespace FastLb.Policy;
 
@@ -10,7 +11,7 @@ public static class PolicyFactory
     [
         PolicyNames.RoundRobin, PolicyNames.WeightedRoundRobin, PolicyNames.Random, PolicyNames.PowerOfTwo,
         PolicyNames.LeastConnections, PolicyNames.LeastResponseTime, PolicyNames.PeakEwma, PolicyNames.Prequal,
-        PolicyNames.ConsistentHash, PolicyNames.ResourceBased,
+        PolicyNames.ConsistentHash, PolicyNames.ResourceBased, PolicyNames.QLearning,
     ];
 
     /// <summary>Creates the policy named <paramref name="name"/>.</summary>
@@ -33,6 +34,7 @@ public static class PolicyFactory
             PolicyNames.Prequal => new PrequalPolicy(context.Seed),
             PolicyNames.ConsistentHash => new ConsistentHashPolicy(context.Seed),
             PolicyNames.ResourceBased => new ResourceBasedPolicy(),
+            PolicyNames.QLearning => new QLearningPolicy(context),
             _ => null,
         };
 
