@@ -11,7 +11,7 @@ public static class PolicyFactory
     [
         PolicyNames.RoundRobin, PolicyNames.WeightedRoundRobin, PolicyNames.Random, PolicyNames.PowerOfTwo,
         PolicyNames.LeastConnections, PolicyNames.LeastResponseTime, PolicyNames.PeakEwma, PolicyNames.Prequal,
-        PolicyNames.ConsistentHash, PolicyNames.ResourceBased, PolicyNames.QLearning,
+        PolicyNames.ConsistentHash, PolicyNames.ResourceBased, PolicyNames.QLearning, PolicyNames.FastLb,
     ];
 
     /// <summary>Creates the policy named <paramref name="name"/>.</summary>
@@ -35,6 +35,7 @@ public static class PolicyFactory
             PolicyNames.ConsistentHash => new ConsistentHashPolicy(context.Seed),
             PolicyNames.ResourceBased => new ResourceBasedPolicy(),
             PolicyNames.QLearning => new QLearningPolicy(context),
+            PolicyNames.FastLb => new FastLbPolicy(context),
             _ => null,
         };
 

@@ -56,11 +56,15 @@ internal sealed class PeakEwmaEstimates
     public void Observe(BackendState backend, int hint, double latencyMs, long now)
     {
         int index = _slots.IndexOf(backend, hint);
-        if (index < 0)
+        if (index >= 0)
         {
-            return;
+            ObserveAt(index, latencyMs, now);
         }
+    }
 
+    /// <summary>Folds one latency sample into the estimate of position <paramref name="index"/>.</summary>
+    public void ObserveAt(int index, double latencyMs, long now)
+    {
         long previous = Interlocked.Exchange(ref _stamp[index], now);
         double elapsed = Math.Max(0, now - previous);
         double keep = Math.Exp(-elapsed / _ticksPerDecay);
