@@ -21,9 +21,11 @@ public class PolicyBenchmarks
     [Params(4, 16, 64)]
     public int Backends { get; set; } = 16;
 
+    /// <summary>Builds and warms the pool for the current parameters.</summary>
     [GlobalSetup]
     public void Setup() => _pool = new PolicyBenchmarkPool(Policy, Backends);
 
+    /// <summary>Fails the run if a pick returned nothing or a request was left in flight.</summary>
     [GlobalCleanup]
     public void Cleanup() => _pool.Verify();
 

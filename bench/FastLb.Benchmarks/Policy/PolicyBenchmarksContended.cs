@@ -28,6 +28,7 @@ public class PolicyBenchmarksContended
     [ParamsSource(nameof(Policies))]
     public string Policy { get; set; } = PolicyNames.RoundRobin;
 
+    /// <summary>Builds and warms the pool for the current parameters.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -36,6 +37,7 @@ public class PolicyBenchmarksContended
         _worker.Start();
     }
 
+    /// <summary>Fails the run if a pick returned nothing or a request was left in flight.</summary>
     [GlobalCleanup]
     public void Cleanup()
     {

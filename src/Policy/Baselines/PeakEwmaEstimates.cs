@@ -46,7 +46,7 @@ internal sealed class PeakEwmaEstimates
         _slots.Note(index, backend);
         double estimate = Volatile.Read(ref _estimateMs[index]);
         long elapsed = now - Volatile.Read(ref _stamp[index]);
-        return elapsed > 0 ? estimate * Math.Exp(-elapsed / _ticksPerDecay) : estimate;
+        return estimate * Decay.Factor(elapsed / _ticksPerDecay);
     }
 
     /// <summary>Estimate x (in-flight + 1): how long a new request would take there.</summary>
@@ -66,8 +66,7 @@ internal sealed class PeakEwmaEstimates
     public void ObserveAt(int index, double latencyMs, long now)
     {
         long previous = Interlocked.Exchange(ref _stamp[index], now);
-        double elapsed = Math.Max(0, now - previous);
-        double keep = Math.Exp(-elapsed / _ticksPerDecay);
+        double keep = Decay.Factor((now - previous) / _ticksPerDecay);
         ref double location = ref _estimateMs[index];
         double current = Volatile.Read(ref location);
         while (true)

@@ -1,3 +1,5 @@
+using FastLb.Policy.Selection;
+
 namespace FastLb.Policy.Learning;
 
 /// <summary>The learned policy's online values: per backend, the smoothed error of what it expected (observed - expected latency), decaying toward 0.</summary>
@@ -40,7 +42,7 @@ internal sealed class DriftCorrection
 
         double value = Volatile.Read(ref _valueMs[index]);
         long elapsed = now - Volatile.Read(ref _stamp[index]);
-        return elapsed > 0 ? value * Math.Exp(-elapsed / _ticksPerDecay) : value;
+        return value * Decay.Factor(elapsed / _ticksPerDecay);
     }
 
     /// <summary>Folds one prediction error of position <paramref name="index"/> into its value.</summary>
@@ -52,7 +54,7 @@ internal sealed class DriftCorrection
         }
 
         long previous = Interlocked.Exchange(ref _stamp[index], now);
-        double keep = Math.Exp(-Math.Max(0, now - previous) / _ticksPerDecay);
+        double keep = Decay.Factor((now - previous) / _ticksPerDecay);
         double weight = Math.Max(_rate, 1 - keep);
         ref double location = ref _valueMs[index];
         double current = Volatile.Read(ref location);

@@ -100,7 +100,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         {
             if (found == 1)
             {
-                Expect(sample[0], backends[sample[0]], _time.GetTimestamp());
+                Expect(sample[0], backends[sample[0]], request.RouteId);
             }
 
             return found == 1 ? sample[0] : -1;
@@ -206,12 +206,22 @@ public sealed class FastLbPolicy : IRoutingPolicy
         return correctionMs > band ? correctionMs - band : correctionMs < -band ? correctionMs + band : 0;
     }
 
-    private void Expect(int index, BackendState backend, long now)
+    /// <summary>Records what the only candidate is expected to answer in, so its report can correct it on the same scale.</summary>
+    private void Expect(int index, BackendState backend, int routeId)
     {
-        if ((uint)index < (uint)_decisionExpectedMs.Length)
+        if ((uint)index >= (uint)_decisionExpectedMs.Length)
         {
-            Volatile.Write(ref _decisionExpectedMs[index], _estimates.LatencyMs(index, backend, now));
+            return;
         }
+
+        int route = (uint)routeId < (uint)_routes.Length ? routeId : _routes.Length;
+        double expected = Volatile.Read(ref _table)?.Predict(index, backend, route, backend.InFlight) ?? double.NaN;
+        if (double.IsNaN(expected))
+        {
+            expected = _estimates.LatencyMs(index, backend, _time.GetTimestamp());
+        }
+
+        Volatile.Write(ref _decisionExpectedMs[index], expected);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -28,7 +28,7 @@ public sealed class LeastResponseTimePolicyTests : RoutingPolicyContractTests
     }
 
     [Fact]
-    public void Pick_CostIsLatencyTimesInFlightPlusOne()
+    public void Pick_FastButLoadedAgainstSlowerIdle_PicksIdle()
     {
         BackendState[] backends = Pools.Create(2);
         var balancer = new Balancer(new LeastResponseTimePolicy(), backends);
