@@ -5,7 +5,7 @@ namespace FastLb.Policy.Baselines;
 /// Load = CPU / 100 + max(reported active requests, our in-flight) / <see cref="ActiveScale"/>, plus
 /// <see cref="DegradedPenalty"/> when degraded and <see cref="UnhealthyPenalty"/> when unhealthy. A
 /// backend whose CPU is unknown counts the mean CPU of those that reported (so it is neither
-/// shunned nor flooded), and unknown active requests count our in-flight; with nothing reported
+/// shunned nor flooded; recomputed every <see cref="MeanPeriod"/> picks, so a pick is one pass), and unknown active requests count our in-flight; with nothing reported
 /// anywhere the load is in-flight / scale, i.e. least connections. Taking the larger of the
 /// reported and the live count keeps the stale report (one per health interval) from herding
 /// every request onto the backend that looked idle a second ago. Ties go to the first found from
@@ -22,7 +22,11 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
     /// <summary>Added to an unhealthy backend's load: used only when nothing else is left.</summary>
     public const double UnhealthyPenalty = 100;
 
+    /// <summary>Picks between recomputations of the mean reported CPU (reports arrive about once a second).</summary>
+    public const int MeanPeriod = 64;
+
     private uint _next;
+    private double _meanCpu;
 
     /// <inheritdoc />
     public string Name => PolicyNames.ResourceBased;
@@ -37,21 +41,14 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
             return -1;
         }
 
-        // First pass: the mean reported CPU, for backends that have not reported.
-        double cpuSum = 0;
-        int cpuKnown = 0;
-        for (int i = 0; i < count; i++)
+        uint ticket = Interlocked.Increment(ref _next) - 1;
+        if ((ticket & (MeanPeriod - 1)) == 0)
         {
-            double cpu = backends[i].Health.CpuPercent;
-            if (cpu >= 0)
-            {
-                cpuSum += cpu;
-                cpuKnown++;
-            }
+            UpdateMeanCpu(backends);
         }
 
-        double unknownCpu = cpuKnown > 0 ? cpuSum / cpuKnown : 0;
-        int start = (int)((Interlocked.Increment(ref _next) - 1) % (uint)count);
+        double unknownCpu = Volatile.Read(ref _meanCpu);
+        int start = (int)(ticket % (uint)count);
         int best = -1;
         double bestLoad = double.MaxValue;
         for (int i = 0; i < count; i++)
@@ -82,6 +79,25 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
     /// <inheritdoc />
     public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
     {
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void UpdateMeanCpu(ReadOnlySpan<BackendState> backends)
+    {
+        // Racing recomputations write values from the same reports: last one wins, both are right.
+        double sum = 0;
+        int known = 0;
+        for (int i = 0; i < backends.Length; i++)
+        {
+            double cpu = backends[i].Health.CpuPercent;
+            if (cpu >= 0)
+            {
+                sum += cpu;
+                known++;
+            }
+        }
+
+        Volatile.Write(ref _meanCpu, known > 0 ? sum / known : 0);
     }
 
     /// <summary>The load score of one backend (lower is better).</summary>

@@ -88,4 +88,27 @@ public sealed class ResourceBasedPolicyTests : RoutingPolicyContractTests
         backends[2].OnStarted();
         Assert.Equal(0, policy.Pick(backends, RequestFeatures.Empty));
     }
+
+    [Fact]
+    public void Pick_ReportsChange_MeanCpuRecomputedWithinPeriod()
+    {
+        BackendState[] backends = Pools.Create(3);
+        backends[0].SetHealth(Report(20, 0));
+        backends[1].SetHealth(Report(40, 0));
+        var policy = new ResourceBasedPolicy();
+
+        // Unknown backend 2 counts 30 %: above backend 0.
+        Assert.Equal(0, policy.Pick(backends, RequestFeatures.Empty));
+        backends[1].SetHealth(Report(0, 0));
+        backends[0].SetHealth(Report(20, 0));
+        for (int i = 1; i < ResourceBasedPolicy.MeanPeriod; i++)
+        {
+            policy.Pick(backends, RequestFeatures.Empty);
+        }
+
+        // Now the mean is 10 %: backend 2 beats backend 0, backend 1 (0 %) beats both.
+        Assert.Equal(1, policy.Pick(backends, RequestFeatures.Empty));
+        backends[1].SetAvailable(false);
+        Assert.Equal(2, policy.Pick(backends, RequestFeatures.Empty));
+    }
 }
