@@ -10,7 +10,8 @@ namespace FastLb.Policy.Baselines;
 /// decayed toward zero by the time since the last sample, so a backend that was left alone after
 /// a slow spell is tried again. A failure counts as <see cref="FailureLatencyMs"/>, so a backend
 /// that fails fast does not look fast. Per-backend state lives in arrays owned by this policy,
-/// indexed by position (<see cref="BackendSlots"/>).
+/// indexed by position (<see cref="BackendSlots"/>). Time comes from the request's timestamp when
+/// it has one (<see cref="PolicyClock"/>).
 /// </remarks>
 public sealed class PeakEwmaPolicy : IRoutingPolicy
 {
@@ -25,13 +26,13 @@ public sealed class PeakEwmaPolicy : IRoutingPolicy
 
     private readonly PeakEwmaEstimates _estimates;
     private readonly SplitMix64Random _random;
-    private readonly TimeProvider _time;
+    private readonly PolicyClock _clock;
 
     /// <summary>Creates the policy for a pool of <see cref="PolicyContext.BackendCount"/> backends.</summary>
     public PeakEwmaPolicy(PolicyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _time = context.Time;
+        _clock = new PolicyClock(context.Time);
         _random = new SplitMix64Random(context.Seed);
         _estimates = new PeakEwmaEstimates(context.BackendCount, context.Time, InitialLatencyMs, DecaySeconds);
     }
@@ -49,7 +50,7 @@ public sealed class PeakEwmaPolicy : IRoutingPolicy
             return first;
         }
 
-        long now = _time.GetTimestamp();
+        long now = _clock.AtPick(request);
         double firstCost = _estimates.Cost(first, backends[first], now);
         double secondCost = _estimates.Cost(second, backends[second], now);
         return secondCost < firstCost ? second : first;
@@ -59,6 +60,6 @@ public sealed class PeakEwmaPolicy : IRoutingPolicy
     public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
     {
         double latency = outcome.IsFailure ? Math.Max(outcome.LatencyMs, FailureLatencyMs) : outcome.LatencyMs;
-        _estimates.Observe(backend, request.PickedIndex, latency, _time.GetTimestamp());
+        _estimates.Observe(backend, request.PickedIndex, latency, _clock.AtReport(request, outcome));
     }
 }

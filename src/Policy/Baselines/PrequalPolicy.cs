@@ -41,7 +41,8 @@ public sealed class PrequalPolicy : IRoutingPolicy
     internal double HotThreshold => Volatile.Read(ref _hotThreshold);
 
     /// <inheritdoc />
-    // Hot path: guarded by PolicyBenchmarks.
+    // Hot path: guarded by PolicyBenchmarks. SkipLocalsInit: the sample buffer is written before read.
+    [SkipLocalsInit]
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
     {
         if ((Interlocked.Increment(ref _picks) & (ThresholdPeriod - 1)) == 1)

@@ -43,6 +43,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private readonly ILatencyModel? _model;
     private readonly string[] _routes;
     private readonly TimeProvider _time;
+    private readonly PolicyClock _clock;
     private readonly SplitMix64Random _random;
     private readonly PeakEwmaEstimates _estimates;
     private readonly DriftCorrection _correction;
@@ -67,6 +68,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         _model = context.Model;
         _routes = [.. context.Routes];
         _time = context.Time;
+        _clock = new PolicyClock(_time);
         _random = new SplitMix64Random(context.Seed);
         int capacity = Math.Max(context.BackendCount, 1);
         _estimates = new PeakEwmaEstimates(capacity, _time, PeakEwmaPolicy.InitialLatencyMs, _options.DecaySeconds);
@@ -91,7 +93,8 @@ public sealed class FastLbPolicy : IRoutingPolicy
     public double Epsilon => Volatile.Read(ref _epsilon);
 
     /// <inheritdoc />
-    // Hot path: guarded by PolicyBenchmarks.
+    // Hot path: guarded by PolicyBenchmarks. SkipLocalsInit: the stack buffers are written before read.
+    [SkipLocalsInit]
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
     {
         Span<int> sample = stackalloc int[MaxChoices];
@@ -100,7 +103,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         {
             if (found == 1)
             {
-                Expect(sample[0], backends[sample[0]], request.RouteId);
+                Expect(sample[0], backends[sample[0]], request);
             }
 
             return found == 1 ? sample[0] : -1;
@@ -123,7 +126,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
             }
         }
 
-        long now = _time.GetTimestamp();
+        long now = _clock.AtPick(request);
         int best = 0;
         double bestScore = double.MaxValue;
         for (int i = 0; i < found; i++)
@@ -166,7 +169,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     /// <inheritdoc />
     public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
     {
-        long now = _time.GetTimestamp();
+        long now = _clock.AtReport(request, outcome);
         int index = _estimates.Slots.IndexOf(backend, request.PickedIndex);
         if (index >= 0)
         {
@@ -207,8 +210,9 @@ public sealed class FastLbPolicy : IRoutingPolicy
     }
 
     /// <summary>Records what the only candidate is expected to answer in, so its report can correct it on the same scale.</summary>
-    private void Expect(int index, BackendState backend, int routeId)
+    private void Expect(int index, BackendState backend, in RequestFeatures request)
     {
+        int routeId = request.RouteId;
         if ((uint)index >= (uint)_decisionExpectedMs.Length)
         {
             return;
@@ -218,7 +222,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         double expected = Volatile.Read(ref _table)?.Predict(index, backend, route, backend.InFlight) ?? double.NaN;
         if (double.IsNaN(expected))
         {
-            expected = _estimates.LatencyMs(index, backend, _time.GetTimestamp());
+            expected = _estimates.LatencyMs(index, backend, _clock.AtPick(request));
         }
 
         Volatile.Write(ref _decisionExpectedMs[index], expected);

@@ -34,8 +34,10 @@ public sealed class PeakEwmaPolicyTests : RoutingPolicyContractTests
         Assert.True(counts[3] < 30, $"slow backend got {counts[3]} of 3000");
     }
 
-    [Fact]
-    public void Pick_SlowBackendRecoveredAndLeftAlone_TriedAgain()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Pick_SlowBackendRecoveredAndLeftAlone_TriedAgain(bool stamped)
     {
         var time = new ManualTimeProvider();
         BackendState[] backends = Pools.Create(2);
@@ -56,6 +58,7 @@ public sealed class PeakEwmaPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 600; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
+            request.Timestamp = stamped ? time.GetTimestamp() : 0;
             BackendState picked = balancer.Pick(ref request)!;
             toZero += request.PickedIndex == 0 ? 1 : 0;
             time.AdvanceMs(100);

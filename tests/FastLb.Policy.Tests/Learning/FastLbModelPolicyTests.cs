@@ -98,8 +98,10 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         Assert.Equal(0, policy.Pick(backends, api));
     }
 
-    [Fact]
-    public void Pick_BackendDriftsFromModel_CorrectionDivertsAndRecovers()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Pick_BackendDriftsFromModel_CorrectionDivertsAndRecovers(bool stamped)
     {
         // The model says all four answer in 20 ms; backend 0 turns slow (200 ms), then recovers.
         var (policy, balancer, backends, time, _) = Build([20, 20, 20, 20], 0);
@@ -111,6 +113,7 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
             for (int i = 0; i < requests; i++)
             {
                 RequestFeatures request = RequestFeatures.Empty;
+                request.Timestamp = stamped ? time.GetTimestamp() : 0;
                 BackendState picked = balancer.Pick(ref request)!;
                 toZero += request.PickedIndex == 0 ? 1 : 0;
                 time.AdvanceMs(5);
