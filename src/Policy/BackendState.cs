@@ -98,6 +98,24 @@ public sealed class BackendState
         UpdateEwma(ref _ewmaErrorRate, failed ? 1.0 : 0.0, ErrorAlpha, seedWithFirst: false);
     }
 
+    /// <summary>Makes this state a copy of <paramref name="source"/> with <paramref name="inFlight"/> requests in flight.</summary>
+    /// <remarks>
+    /// For probe states only: the learned policy asks its latency model what a backend would answer
+    /// at several in-flight counts, and the model reads its features from a <see cref="BackendState"/>.
+    /// Never call it on a state that serves traffic; its counters would be overwritten.
+    /// </remarks>
+    internal void CopyForProbe(BackendState source, int inFlight)
+    {
+        Volatile.Write(ref _inFlight, inFlight);
+        Interlocked.Exchange(ref _requests, source.Requests);
+        Interlocked.Exchange(ref _failures, source.Failures);
+        Volatile.Write(ref _ewmaLatencyMs, source.EwmaLatencyMs);
+        Volatile.Write(ref _ewmaErrorRate, source.EwmaErrorRate);
+        Volatile.Write(ref _health, source.Health);
+        _available = source.IsAvailable;
+        _weight = source.Weight;
+    }
+
     private static void UpdateEwma(ref double location, double sample, double alpha, bool seedWithFirst)
     {
         double current = Volatile.Read(ref location);

@@ -28,7 +28,7 @@ public sealed class Balancer
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Picks a backend and counts the request on it; null when none can take the request.</summary>
-    /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/>.</remarks>
+    /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</remarks>
     public BackendState? Pick(ref RequestFeatures request)
     {
         int index = PickIndex(ref request);
@@ -45,6 +45,7 @@ public sealed class Balancer
             return -1;
         }
 
+        request.PickedIndex = index;
         _backends[index].OnStarted();
         Interlocked.Increment(ref _inFlight);
         return index;

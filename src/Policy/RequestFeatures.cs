@@ -5,7 +5,7 @@ namespace FastLb.Policy;
 public struct RequestFeatures
 {
     /// <summary>Features of a request with nothing known about it.</summary>
-    public static RequestFeatures Empty => new() { RouteId = -1, RequestBytes = -1, ExcludeIndex = -1 };
+    public static RequestFeatures Empty => new() { RouteId = -1, RequestBytes = -1, ExcludeIndex = -1, PickedIndex = -1 };
 
     /// <summary>When the request head was parsed, from <see cref="TimeProvider.GetTimestamp"/>.</summary>
     public long Timestamp;
@@ -27,4 +27,7 @@ public struct RequestFeatures
 
     /// <summary>Index of a backend that must not be picked (one that just failed a connect), or -1.</summary>
     public int ExcludeIndex;
+
+    /// <summary>Index of the backend picked for the request, or -1; filled by <see cref="Balancer"/> so a policy's report finds its per-backend state without a scan.</summary>
+    public int PickedIndex;
 }

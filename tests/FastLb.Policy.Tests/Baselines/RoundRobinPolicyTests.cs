@@ -1,10 +1,14 @@
-using FastLb.Policy;
 using FastLb.Policy.Baselines;
+using FastLb.Policy.Tests.Contract;
 
 namespace FastLb.Policy.Tests.Baselines;
 
-public sealed class RoundRobinPolicyTests
+public sealed class RoundRobinPolicyTests : RoutingPolicyContractTests
 {
+    protected override string ExpectedName => PolicyNames.RoundRobin;
+
+    protected override IRoutingPolicy Create(PolicyContext context) => new RoundRobinPolicy();
+
     [Fact]
     public void Pick_ManyRequests_SpreadsEvenly()
     {
@@ -21,7 +25,7 @@ public sealed class RoundRobinPolicyTests
     }
 
     [Fact]
-    public void Pick_UnavailableAndExcluded_NeverReturned()
+    public void Pick_UnavailableAndExcluded_SkipsThem()
     {
         var backends = new[] { new BackendState("a"), new BackendState("b"), new BackendState("c") };
         backends[1].SetAvailable(false);

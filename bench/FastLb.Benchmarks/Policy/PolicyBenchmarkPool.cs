@@ -1,0 +1,101 @@
+using FastLb.Policy;
+
+namespace FastLb.Benchmarks.Policy;
+
+/// <summary>Builds the pool the policy benchmarks run on, and the pick + report operation they time.</summary>
+/// <remarks>
+/// The backends carry health reports, latency history and weights so that no policy takes a
+/// shortcut an idle, unknown pool would allow; each operation counts picks that returned no
+/// backend, and the benchmarks fail at cleanup if there were any, so a broken variant cannot look fast.
+/// </remarks>
+internal sealed class PolicyBenchmarkPool
+{
+    /// <summary>fastlb with a model: its prediction-table path (plain <c>fastlb</c> has no model: its fallback path).</summary>
+    public const string FastLbWithModel = "fastlb+model";
+
+    private readonly Balancer _balancer;
+    private readonly RequestFeatures _request;
+    private readonly RequestOutcome _outcome = new(12.5, 6, 200, OutcomeError.None);
+    private int _failures;
+    private long _stamp;
+
+    /// <summary>Builds policy <paramref name="policy"/> on <paramref name="backends"/> backends and warms it.</summary>
+    public PolicyBenchmarkPool(string policy, int backends)
+    {
+        var states = new BackendState[backends];
+        for (int i = 0; i < states.Length; i++)
+        {
+            states[i] = new BackendState($"10.0.0.{i + 1}:8080", weight: 1 + (i % 3));
+            states[i].SetHealth(new HealthReport(HealthStatus.Healthy, 20 + (i * 7 % 60), i % 6, 15 + (i % 10), 1));
+            states[i].OnStarted();
+            states[i].OnEnded(new RequestOutcome(10 + (i % 9), 5, 200, OutcomeError.None));
+        }
+
+        var context = new PolicyContext(backends, 42, TimeProvider.System) { Routes = ["/api", "/"] };
+        string name = policy;
+        if (name == FastLbWithModel)
+        {
+            name = PolicyNames.FastLb;
+            context = context with { Model = new BenchmarkLatencyModel() };
+        }
+
+        if (!PolicyFactory.TryCreate(name, context, out IRoutingPolicy? created, out string? error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        _balancer = new Balancer(created!, states);
+        RequestFeatures request = RequestFeatures.Empty;
+        request.RouteId = 0;
+        request.Method = RequestMethod.Get;
+        request.HashKey = 0x1234_5678_9ABC_DEF1UL;
+        _request = request;
+        _stamp = TimeProvider.System.GetTimestamp();
+
+        // Warm: per-backend state filled and, for fastlb with a model, a table published.
+        for (int i = 0; i < 10_000; i++)
+        {
+            PickAndReport();
+        }
+    }
+
+    /// <summary>Every policy name, plus fastlb with a model.</summary>
+    public static IEnumerable<string> Policies()
+    {
+        foreach (string name in PolicyNames.All)
+        {
+            yield return name;
+        }
+
+        yield return FastLbWithModel;
+    }
+
+    /// <summary>One pick through the balancer and its report.</summary>
+    /// <remarks>Requests are stamped as the proxy stamps them when their head is parsed; the stamp
+    /// moves 20 us per request (a counter, not a clock read, since reading the clock is the proxy's
+    /// cost, paid once per request for its log, not the policy's). Two threads may lose an
+    /// increment of it; that only repeats a stamp.</remarks>
+    public BackendState? PickAndReport()
+    {
+        RequestFeatures request = _request;
+        request.Timestamp = _stamp += 20_000;
+        BackendState? backend = _balancer.Pick(ref request);
+        if (backend is null)
+        {
+            Interlocked.Increment(ref _failures);
+            return null;
+        }
+
+        _balancer.Complete(backend, request, _outcome);
+        return backend;
+    }
+
+    /// <summary>Throws when a pick returned no backend or a request is still counted in flight.</summary>
+    public void Verify()
+    {
+        if (_failures != 0 || _balancer.InFlight != 0)
+        {
+            throw new InvalidOperationException($"{_failures} picks returned no backend, {_balancer.InFlight} still in flight");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+namespace FastLb.Policy.Baselines;
+
+/// <summary><c>least_response_time</c>: the available backend with the lowest EWMA latency x (in-flight + 1), by a full scan.</summary>
+/// <remarks>
+/// The cost estimates how long a new request would wait behind the ones in flight. A backend with
+/// no latency sample yet counts half the pool's mean latency (kept here from reports, 30 ms before
+/// the first): optimistic, so a new backend is tried soon, while the in-flight factor stops it
+/// from swallowing every request until its first answer.
+/// Ties go to the first found from a rotating start.
+/// </remarks>
+public sealed class LeastResponseTimePolicy : IRoutingPolicy
+{
+    /// <summary>Latency assumed for a backend before anything is known, in ms.</summary>
+    public const double InitialLatencyMs = 30;
+
+    private uint _next;
+    private double _poolLatencyMs = InitialLatencyMs;
+
+    /// <inheritdoc />
+    public string Name => PolicyNames.LeastResponseTime;
+
+    /// <inheritdoc />
+    // Hot path: guarded by PolicyBenchmarks.
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    {
+        int count = backends.Length;
+        if (count == 0)
+        {
+            return -1;
+        }
+
+        double unknown = 0.5 * Volatile.Read(ref _poolLatencyMs);
+        int start = (int)((Interlocked.Increment(ref _next) - 1) % (uint)count);
+        int best = -1;
+        double bestCost = double.MaxValue;
+        for (int i = 0; i < count; i++)
+        {
+            int index = start + i;
+            if (index >= count)
+            {
+                index -= count;
+            }
+
+            BackendState backend = backends[index];
+            if (index == request.ExcludeIndex || !backend.IsAvailable)
+            {
+                continue;
+            }
+
+            double latency = backend.EwmaLatencyMs;
+            double cost = (latency > 0 ? latency : unknown) * (backend.InFlight + 1);
+            if (cost < bestCost)
+            {
+                best = index;
+                bestCost = cost;
+            }
+        }
+
+        return best;
+    }
+
+    /// <inheritdoc />
+    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    {
+        if (outcome.Error == OutcomeError.None)
+        {
+            // A racy read-modify-write: a lost update only drops one sample from a smoothed
+            // default, so it is not worth a compare-and-swap loop here.
+            double mean = Volatile.Read(ref _poolLatencyMs);
+            Volatile.Write(ref _poolLatencyMs, mean + (BackendState.LatencyAlpha * (outcome.LatencyMs - mean)));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using FastLb.Policy.Selection;
+
+namespace FastLb.Policy.Learning;
+
+/// <summary>The learned policy's online values: per backend, the smoothed error of what it expected (observed - expected latency), decaying toward 0.</summary>
+/// <remarks>
+/// Seen as a Q-learner, the state is the backend, the action sending to it, the reward the
+/// negated prediction error, and the discount 0 (one routing decision does not change, in
+/// expectation, the state the next one sees): Q += rate x (error - Q), with the design's learning
+/// rate 0.1. When read it is multiplied by exp(-dt / decay), dt since the backend's last outcome,
+/// so a penalty learned while a backend was slow fades when it is left alone and it is tried again;
+/// and a sample after such a gap weighs max(rate, 1 - exp(-dt / decay)) rather than the rate, as in
+/// peak EWMA, so the few samples exploration brings from a recovered backend count for more than
+/// one in a steady stream.
+/// Lock-free as in <see cref="Baselines.PeakEwmaEstimates"/>: the timestamp is swapped, the value
+/// updated with a compare-and-swap loop, a racing reader sees old or new, never torn, values.
+/// </remarks>
+internal sealed class DriftCorrection
+{
+    private readonly double[] _valueMs;
+    private readonly long[] _stamp;
+    private readonly double _rate;
+    private readonly double _ticksPerDecay;
+
+    /// <summary>All zero, for <paramref name="capacity"/> positions.</summary>
+    public DriftCorrection(int capacity, TimeProvider time, double rate, double decaySeconds)
+    {
+        _valueMs = new double[Math.Max(capacity, 1)];
+        _stamp = new long[_valueMs.Length];
+        _rate = rate;
+        _ticksPerDecay = decaySeconds * time.TimestampFrequency;
+        Array.Fill(_stamp, time.GetTimestamp());
+    }
+
+    /// <summary>The decayed correction of position <paramref name="index"/> in ms (0 outside the table).</summary>
+    public double ValueMs(int index, long now)
+    {
+        if ((uint)index >= (uint)_valueMs.Length)
+        {
+            return 0;
+        }
+
+        double value = Volatile.Read(ref _valueMs[index]);
+        long elapsed = now - Volatile.Read(ref _stamp[index]);
+        return value * Decay.Factor(elapsed / _ticksPerDecay);
+    }
+
+    /// <summary>Folds one prediction error of position <paramref name="index"/> into its value.</summary>
+    public void Observe(int index, double errorMs, long now)
+    {
+        if ((uint)index >= (uint)_valueMs.Length)
+        {
+            return;
+        }
+
+        long previous = Interlocked.Exchange(ref _stamp[index], now);
+        double keep = Decay.Factor((now - previous) / _ticksPerDecay);
+        double weight = Math.Max(_rate, 1 - keep);
+        ref double location = ref _valueMs[index];
+        double current = Volatile.Read(ref location);
+        while (true)
+        {
+            double decayed = current * keep;
+            double next = decayed + (weight * (errorMs - decayed));
+            double seen = Interlocked.CompareExchange(ref location, next, current);
+            if (seen.Equals(current))
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}

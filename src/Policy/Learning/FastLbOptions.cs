@@ -1,0 +1,29 @@
+namespace FastLb.Policy.Learning;
+
+/// <summary>Settings of the learned policy <c>fastlb</c>.</summary>
+public sealed record FastLbOptions
+{
+    /// <summary>Random candidates compared per pick (2 or more): the guard against herding.</summary>
+    public int Choices { get; init; } = 2;
+
+    /// <summary>How often the prediction table is rebuilt from the model.</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Learning rate of the online correction (the Q-learner's, DESIGN.md).</summary>
+    public double CorrectionRate { get; init; } = 0.1;
+
+    /// <summary>Fraction of the expected latency within which a correction is ignored (soft threshold).</summary>
+    public double CorrectionDeadBand { get; init; } = 0.1;
+
+    /// <summary>Time constant in seconds over which an unrefreshed correction and peak estimate fade.</summary>
+    public double DecaySeconds { get; init; } = 10;
+
+    /// <summary>Latency a failed request counts as, in ms.</summary>
+    public double FailureLatencyMs { get; init; } = 1000;
+
+    /// <summary>Exploration: the Q-learner's schedule (0.1, x0.995 per outcome, floor 0.01); an exploring pick takes a random candidate of those sampled.</summary>
+    public QLearningOptions Exploration { get; init; } = QLearningOptions.Default;
+
+    /// <summary>The defaults.</summary>
+    public static FastLbOptions Default { get; } = new();
+}

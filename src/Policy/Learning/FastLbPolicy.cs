@@ -1,0 +1,306 @@
+using System.Runtime.CompilerServices;
+using FastLb.Policy.Baselines;
+using FastLb.Policy.Prediction;
+using FastLb.Policy.Selection;
+
+namespace FastLb.Policy.Learning;
+
+/// <summary><c>fastlb</c>, the learned policy: predicted latency from the offline model, corrected online, over a few random choices.</summary>
+/// <remarks>
+/// <para>A pick samples <see cref="FastLbOptions.Choices"/> distinct random available backends and
+/// takes the one with the lowest score:</para>
+/// <code>
+/// with a model:    score(b) = max(P(b, route, inflight(b)) + shrink(Q(b), 0.1 P), 0.1 ms)
+/// without a model: score(b) = max(E(b) + shrink(Q(b), 0.1 E), 0.1 ms) x (inflight(b) + 1)
+/// shrink(q, t) = sign(q) max(|q| - t, 0)
+/// </code>
+/// <para>P is the model's prediction, read from a <see cref="PredictionTableSnapshot"/> and
+/// interpolated on in-flight, so the model's own view of queueing ranks the candidates. E is the
+/// peak-sensitive EWMA latency of peak_ewma (30 ms at start, 10 s decay). Q is the online
+/// correction (<see cref="DriftCorrection"/>): the smoothed error of what the pick expected
+/// (P, or E) against what came back, a failure counting as <see cref="FastLbOptions.FailureLatencyMs"/>;
+/// the model is what was learned offline, Q follows drift. Both Q and E decay toward 0 while a
+/// backend gets no traffic, and with the Q-learner's exploration schedule (0.1 x 0.995 per
+/// outcome, floor 0.01) a pick takes a random one of its candidates: together they find a backend
+/// that recovered. Random candidates (two or more) keep concurrent picks from herding onto the
+/// backend that looks best.</para>
+/// <para>The model is never called on the pick path: a report that finds the table older than
+/// <see cref="FastLbOptions.RefreshInterval"/> (on <see cref="PolicyContext.Time"/>, so the
+/// simulator refreshes on simulated time, deterministically) and wins an interlocked flag predicts
+/// every known backend x route x in-flight point and publishes the new table with one volatile
+/// write. Until a candidate has a row (or when there is no model) the pair is scored without a
+/// model, so scores on different scales are never compared.</para>
+/// </remarks>
+public sealed class FastLbPolicy : IRoutingPolicy
+{
+    /// <summary>Most candidates a pick compares.</summary>
+    public const int MaxChoices = 4;
+
+    /// <summary>Smallest score, so that a correction can never make a backend free.</summary>
+    private const double MinScoreMs = 0.1;
+
+    private readonly FastLbOptions _options;
+    private readonly ILatencyModel? _model;
+    private readonly string[] _routes;
+    private readonly TimeProvider _time;
+    private readonly PolicyClock _clock;
+    private readonly SplitMix64Random _random;
+    private readonly PeakEwmaEstimates _estimates;
+    private readonly DriftCorrection _correction;
+    private readonly double[] _decisionExpectedMs;
+    private readonly BackendState?[] _probes;
+    private readonly long _refreshTicks;
+    private readonly int _choices;
+    private PredictionTableSnapshot? _table;
+    private long _lastRefresh;
+    private int _refreshing;
+    private long _refreshFailures;
+    private double _epsilon;
+
+    /// <summary>Creates the policy for a pool; uses <see cref="PolicyContext.Model"/> when there is one.</summary>
+    public FastLbPolicy(PolicyContext context, FastLbOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _options = options ?? FastLbOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Choices, 2, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Choices, MaxChoices, nameof(options));
+        _choices = _options.Choices;
+        _model = context.Model;
+        _routes = [.. context.Routes];
+        _time = context.Time;
+        _clock = new PolicyClock(_time);
+        _random = new SplitMix64Random(context.Seed);
+        int capacity = Math.Max(context.BackendCount, 1);
+        _estimates = new PeakEwmaEstimates(capacity, _time, PeakEwmaPolicy.InitialLatencyMs, _options.DecaySeconds);
+        _correction = new DriftCorrection(capacity, _time, _options.CorrectionRate, _options.DecaySeconds);
+        _decisionExpectedMs = new double[capacity];
+        _probes = new BackendState?[capacity];
+        _refreshTicks = (long)(_options.RefreshInterval.TotalSeconds * _time.TimestampFrequency);
+        _lastRefresh = long.MinValue / 2;
+        _epsilon = _options.Exploration.Epsilon;
+    }
+
+    /// <inheritdoc />
+    public string Name => PolicyNames.FastLb;
+
+    /// <summary>True when a prediction table from the model is published.</summary>
+    public bool HasPredictions => Volatile.Read(ref _table) is not null;
+
+    /// <summary>Refreshes that failed because the model threw; the previous table stays in use.</summary>
+    public long RefreshFailures => Interlocked.Read(ref _refreshFailures);
+
+    /// <summary>Current exploration probability.</summary>
+    public double Epsilon => Volatile.Read(ref _epsilon);
+
+    /// <inheritdoc />
+    // Hot path: guarded by PolicyBenchmarks. SkipLocalsInit: the stack buffers are written before read.
+    [SkipLocalsInit]
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    {
+        Span<int> sample = stackalloc int[MaxChoices];
+        int found = CandidateSampler.Sample(backends, request.ExcludeIndex, _random, sample[.._choices]);
+        if (found <= 1)
+        {
+            if (found == 1)
+            {
+                Expect(sample[0], backends[sample[0]], request);
+            }
+
+            return found == 1 ? sample[0] : -1;
+        }
+
+        Span<double> expected = stackalloc double[MaxChoices];
+        Span<int> inFlight = stackalloc int[MaxChoices];
+        PredictionTableSnapshot? table = Volatile.Read(ref _table);
+        bool predicted = table is not null;
+        int route = (uint)request.RouteId < (uint)_routes.Length ? request.RouteId : _routes.Length;
+        for (int i = 0; i < found; i++)
+        {
+            int index = sample[i];
+            BackendState backend = backends[index];
+            inFlight[i] = backend.InFlight;
+            if (predicted)
+            {
+                expected[i] = table!.Predict(index, backend, route, inFlight[i]);
+                predicted = !double.IsNaN(expected[i]);
+            }
+        }
+
+        long now = _clock.AtPick(request);
+        int best = 0;
+        double bestScore = double.MaxValue;
+        for (int i = 0; i < found; i++)
+        {
+            int index = sample[i];
+            BackendState backend = backends[index];
+            double score;
+            if (predicted)
+            {
+                _estimates.Slots.Note(index, backend);
+                score = Math.Max(expected[i] + Shrink(_correction.ValueMs(index, now), expected[i]), MinScoreMs);
+            }
+            else
+            {
+                expected[i] = _estimates.LatencyMs(index, backend, now);
+                score = Math.Max(expected[i] + Shrink(_correction.ValueMs(index, now), expected[i]), MinScoreMs) * (inFlight[i] + 1);
+            }
+
+            if (score < bestScore)
+            {
+                best = i;
+                bestScore = score;
+            }
+        }
+
+        if (_random.NextDouble() < Volatile.Read(ref _epsilon))
+        {
+            best = _random.NextInt(found);
+        }
+
+        int chosen = sample[best];
+        if ((uint)chosen < (uint)_decisionExpectedMs.Length)
+        {
+            Volatile.Write(ref _decisionExpectedMs[chosen], expected[best]);
+        }
+
+        return chosen;
+    }
+
+    /// <inheritdoc />
+    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    {
+        long now = _clock.AtReport(request, outcome);
+        int index = _estimates.Slots.IndexOf(backend, request.PickedIndex);
+        if (index >= 0)
+        {
+            double observed = outcome.IsFailure ? Math.Max(outcome.LatencyMs, _options.FailureLatencyMs) : outcome.LatencyMs;
+            _estimates.ObserveAt(index, observed, now);
+            _correction.Observe(index, observed - Volatile.Read(ref _decisionExpectedMs[index]), now);
+        }
+
+        // A lost decay step (two reports racing) only leaves exploration one step higher.
+        QLearningOptions exploration = _options.Exploration;
+        double epsilon = Volatile.Read(ref _epsilon);
+        if (epsilon > exploration.EpsilonFloor)
+        {
+            Volatile.Write(ref _epsilon, Math.Max(exploration.EpsilonFloor, epsilon * exploration.EpsilonDecay));
+        }
+
+        if (_model is not null && now - Volatile.Read(ref _lastRefresh) >= _refreshTicks)
+        {
+            Refresh(now);
+        }
+    }
+
+    /// <summary>The online correction of the backend at <paramref name="index"/> now, in ms (tests and /status).</summary>
+    public double CorrectionMs(int index) => _correction.ValueMs(index, _time.GetTimestamp());
+
+    /// <summary>Rebuilds the prediction table now (tests; the policy refreshes by itself on reports).</summary>
+    internal void RefreshNow() => Refresh(_time.GetTimestamp());
+
+    /// <summary>Soft-thresholds a correction by a fraction of the expectation: errors within the
+    /// noise of a good prediction do not reorder backends that the model ranks equal (without it the
+    /// correction's own sampling noise, a few ms, decides ties and skews shares), while drift, which
+    /// is many times larger, passes almost whole.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Shrink(double correctionMs, double expectedMs)
+    {
+        double band = _options.CorrectionDeadBand * expectedMs;
+        return correctionMs > band ? correctionMs - band : correctionMs < -band ? correctionMs + band : 0;
+    }
+
+    /// <summary>Records what the only candidate is expected to answer in, so its report can correct it on the same scale.</summary>
+    private void Expect(int index, BackendState backend, in RequestFeatures request)
+    {
+        int routeId = request.RouteId;
+        if ((uint)index >= (uint)_decisionExpectedMs.Length)
+        {
+            return;
+        }
+
+        int route = (uint)routeId < (uint)_routes.Length ? routeId : _routes.Length;
+        double expected = Volatile.Read(ref _table)?.Predict(index, backend, route, backend.InFlight) ?? double.NaN;
+        if (double.IsNaN(expected))
+        {
+            expected = _estimates.LatencyMs(index, backend, _clock.AtPick(request));
+        }
+
+        Volatile.Write(ref _decisionExpectedMs[index], expected);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Refresh(long now)
+    {
+        if (_model is null || Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Volatile.Write(ref _lastRefresh, now);
+            Volatile.Write(ref _table, BuildTable(_model, now));
+        }
+        catch (Exception)
+        {
+            // The model is a plug-in seam: if it throws, routing goes on with the last table (or
+            // the model-free score) rather than failing the completion path of a request. The
+            // count is shown so that the failure is not silent.
+            Interlocked.Increment(ref _refreshFailures);
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
+    }
+
+    private PredictionTableSnapshot BuildTable(ILatencyModel model, long now)
+    {
+        BackendSlots slots = _estimates.Slots;
+        int routeSlots = _routes.Length + 1;
+        var owners = new BackendState?[slots.Capacity];
+        var values = new double[slots.Capacity * routeSlots * PredictionTableSnapshot.Points];
+        Array.Fill(values, double.NaN);
+        int poolInFlight = 0;
+        for (int b = 0; b < owners.Length; b++)
+        {
+            owners[b] = slots[b];
+            poolInFlight += owners[b]?.InFlight ?? 0;
+        }
+
+        RequestFeatures request = RequestFeatures.Empty;
+        request.Method = RequestMethod.Get;
+        request.PoolInFlight = poolInFlight;
+        request.Timestamp = now;
+        for (int b = 0; b < owners.Length; b++)
+        {
+            BackendState? source = owners[b];
+            if (source is null)
+            {
+                continue;
+            }
+
+            BackendState? probe = _probes[b];
+            if (probe is null || probe.Id != source.Id)
+            {
+                probe = new BackendState(source.Id, source.Weight);
+                _probes[b] = probe;
+            }
+
+            for (int r = 0; r < routeSlots; r++)
+            {
+                request.RouteId = r < _routes.Length ? r : -1;
+                string? route = r < _routes.Length ? _routes[r] : null;
+                int row = ((b * routeSlots) + r) * PredictionTableSnapshot.Points;
+                for (int p = 0; p < PredictionTableSnapshot.Points; p++)
+                {
+                    probe.CopyForProbe(source, PredictionTableSnapshot.InFlightAt(p));
+                    double prediction = model.PredictMs(probe, route, request);
+                    values[row + p] = double.IsFinite(prediction) ? Math.Max(prediction, 0) : double.NaN;
+                }
+            }
+        }
+
+        return new PredictionTableSnapshot(owners, routeSlots, values, now);
+    }
+}

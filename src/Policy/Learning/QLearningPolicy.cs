@@ -1,0 +1,294 @@
+using FastLb.Policy.Baselines;
+using FastLb.Policy.Selection;
+
+namespace FastLb.Policy.Learning;
+
+/// <summary><c>q_learning</c>: tabular epsilon-greedy Q-learning over discretised load levels, action = backend.</summary>
+/// <remarks>
+/// <para>Reward -latency_ms / 10, or -1000 on failure; update Q(s, a) += 0.1 (r + 0.9 max Q(s', .) - Q(s, a));
+/// exploration 0.1, times 0.995 per update, never under 0.01 (<see cref="QLearningOptions"/>).</para>
+/// <para>Two state encodings (<see cref="QStateEncoding"/>). Joint, the original: the state is every
+/// backend's <see cref="LoadLevel"/>, 3^N states, so only for N up to <see cref="MaxJointBackends"/>
+/// (3^8 x 8 = 52,488 cells). PerBackend, for large pools: the value of sending to backend a is
+/// Q[a, level(a), level(pool)], 9 N cells; max Q(s', .) is taken as the best value the latest pick
+/// at that pool level saw, which a pick computes anyway, so a report stays O(1).</para>
+/// <para>The state a pick decided in is remembered per backend (the last pick of it wins), since
+/// a report only names the backend: with concurrent picks of one backend the report may credit a
+/// neighbouring state, a small bias that the learning rate averages out.</para>
+/// <para>The table is a flat double array updated lock-free (<see cref="QTable"/> says why that is
+/// safe); the exploration rate is decayed with a plain read and write: a lost decay step only
+/// leaves exploration one step higher.</para>
+/// </remarks>
+public sealed class QLearningPolicy : IRoutingPolicy
+{
+    /// <summary>Largest pool the joint (3^N) encoding is used for.</summary>
+    public const int MaxJointBackends = 8;
+
+    private readonly QLearningOptions _options;
+    private readonly SplitMix64Random _random;
+    private readonly BackendSlots _slots;
+    private readonly QTable _table;
+    private readonly int[] _decisionState;
+    private readonly double[] _poolBest;
+    private readonly int _count;
+    private double _epsilon;
+
+    /// <summary>Creates the learner for a pool of <see cref="PolicyContext.BackendCount"/> backends.</summary>
+    /// <param name="context">Pool size and seed.</param>
+    /// <param name="options">Hyper-parameters; the design's defaults when null.</param>
+    /// <param name="encoding">State encoding; <see cref="QStateEncoding.Auto"/> chooses by pool size.</param>
+    public QLearningPolicy(PolicyContext context, QLearningOptions? options = null, QStateEncoding encoding = QStateEncoding.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _count = Math.Max(context.BackendCount, 1);
+        Encoding = encoding switch
+        {
+            QStateEncoding.Auto => _count <= MaxJointBackends ? QStateEncoding.Joint : QStateEncoding.PerBackend,
+            QStateEncoding.Joint when _count > MaxJointBackends => throw new ArgumentOutOfRangeException(nameof(encoding), $"the joint encoding needs at most {MaxJointBackends} backends, not {_count}"),
+            _ => encoding,
+        };
+        _options = options ?? QLearningOptions.Default;
+        _random = new SplitMix64Random(context.Seed);
+        _slots = new BackendSlots(_count);
+        int cells = Encoding == QStateEncoding.Joint ? Pow3(_count) * _count : _count * LoadLevels.Count * LoadLevels.Count;
+        _table = new QTable(cells);
+        _decisionState = new int[_count];
+        _poolBest = new double[LoadLevels.Count];
+        _epsilon = _options.Epsilon;
+    }
+
+    /// <inheritdoc />
+    public string Name => PolicyNames.QLearning;
+
+    /// <summary>The state encoding in use.</summary>
+    public QStateEncoding Encoding { get; }
+
+    /// <summary>Current exploration probability.</summary>
+    public double Epsilon => Volatile.Read(ref _epsilon);
+
+    /// <summary>Cells in the Q table.</summary>
+    public int TableSize => _table.Length;
+
+    /// <inheritdoc />
+    // Hot path: guarded by PolicyBenchmarks.
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    {
+        if (backends.Length != _count)
+        {
+            // A pool of another size than the table was built for (a reload in progress): stay
+            // safe rather than index outside the table.
+            return PowerOfTwoPolicy.PickLeastOfTwo(backends, request.ExcludeIndex, _random);
+        }
+
+        if (_random.NextDouble() < Volatile.Read(ref _epsilon))
+        {
+            int explored = CandidateSampler.PickOne(backends, request.ExcludeIndex, _random);
+            if (explored >= 0)
+            {
+                Remember(backends, explored, request.PoolInFlight);
+            }
+
+            return explored;
+        }
+
+        return Encoding == QStateEncoding.Joint ? PickJoint(backends, request.ExcludeIndex) : PickPerBackend(backends, request);
+    }
+
+    /// <inheritdoc />
+    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    {
+        int action = _slots.IndexOf(backend, request.PickedIndex);
+        if (action < 0 || action >= _count)
+        {
+            return;
+        }
+
+        double reward = outcome.IsFailure ? _options.FailurePenalty : -outcome.LatencyMs / _options.LatencyScale;
+        int state = Volatile.Read(ref _decisionState[action]);
+        double next;
+        int cell;
+        if (Encoding == QStateEncoding.Joint)
+        {
+            next = BestJoint(CurrentJointState());
+            cell = (state * _count) + action;
+        }
+        else
+        {
+            next = Volatile.Read(ref _poolBest[state % LoadLevels.Count]);
+            cell = (action * LoadLevels.Count * LoadLevels.Count) + state;
+        }
+
+        _table.Update(cell, reward + (_options.Discount * next), _options.LearningRate);
+        double epsilon = Volatile.Read(ref _epsilon);
+        if (epsilon > _options.EpsilonFloor)
+        {
+            Volatile.Write(ref _epsilon, Math.Max(_options.EpsilonFloor, epsilon * _options.EpsilonDecay));
+        }
+    }
+
+    /// <summary>The value of sending to <paramref name="backend"/> in a state (for tests and /status).</summary>
+    /// <param name="state">Joint: the base-3 state number; PerBackend: own level x 3 + pool level.</param>
+    public double Value(int state, int backend)
+        => _table[Encoding == QStateEncoding.Joint ? (state * _count) + backend : (backend * LoadLevels.Count * LoadLevels.Count) + state];
+
+    /// <summary>Writes the Q table and exploration rate (off the pick path: the caller owns the stream and the file).</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _table.Save(stream, Encoding, _count, Epsilon);
+    }
+
+    /// <summary>Replaces the Q table and exploration rate with a saved one for the same encoding and pool size.</summary>
+    public bool TryLoad(Stream stream, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!_table.TryLoad(stream, Encoding, _count, out double epsilon, out error))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _epsilon, Math.Max(_options.EpsilonFloor, epsilon));
+        return true;
+    }
+
+    private int PickJoint(ReadOnlySpan<BackendState> backends, int excludeIndex)
+    {
+        int state = 0;
+        for (int i = backends.Length - 1; i >= 0; i--)
+        {
+            _slots.Note(i, backends[i]);
+            state = (state * LoadLevels.Count) + (int)LoadLevels.Of(backends[i]);
+        }
+
+        // Ties (untried cells are all 0) go to the first from a random start, so that every
+        // backend gets tried rather than the first one.
+        int start = _random.NextInt(backends.Length);
+        int best = -1;
+        double bestValue = double.NegativeInfinity;
+        int row = state * _count;
+        for (int i = 0; i < backends.Length; i++)
+        {
+            int index = start + i;
+            if (index >= backends.Length)
+            {
+                index -= backends.Length;
+            }
+
+            if (!CandidateSampler.IsEligible(backends, index, excludeIndex))
+            {
+                continue;
+            }
+
+            double value = _table[row + index];
+            if (value > bestValue)
+            {
+                best = index;
+                bestValue = value;
+            }
+        }
+
+        if (best >= 0)
+        {
+            Volatile.Write(ref _decisionState[best], state);
+        }
+
+        return best;
+    }
+
+    private int PickPerBackend(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    {
+        int pool = (int)LoadLevels.OfPool(request.PoolInFlight, backends.Length);
+        int start = _random.NextInt(backends.Length);
+        int best = -1;
+        int bestState = 0;
+        double bestValue = double.NegativeInfinity;
+        for (int i = 0; i < backends.Length; i++)
+        {
+            int index = start + i;
+            if (index >= backends.Length)
+            {
+                index -= backends.Length;
+            }
+
+            BackendState backend = backends[index];
+            if (index == request.ExcludeIndex || !backend.IsAvailable)
+            {
+                continue;
+            }
+
+            int state = ((int)LoadLevels.Of(backend) * LoadLevels.Count) + pool;
+            double value = _table[(index * LoadLevels.Count * LoadLevels.Count) + state];
+            if (value > bestValue)
+            {
+                best = index;
+                bestState = state;
+                bestValue = value;
+            }
+        }
+
+        if (best >= 0)
+        {
+            _slots.Note(best, backends[best]);
+            Volatile.Write(ref _decisionState[best], bestState);
+            Volatile.Write(ref _poolBest[pool], bestValue);
+        }
+
+        return best;
+    }
+
+    private void Remember(ReadOnlySpan<BackendState> backends, int index, int poolInFlight)
+    {
+        int state;
+        if (Encoding == QStateEncoding.Joint)
+        {
+            state = 0;
+            for (int i = backends.Length - 1; i >= 0; i--)
+            {
+                _slots.Note(i, backends[i]);
+                state = (state * LoadLevels.Count) + (int)LoadLevels.Of(backends[i]);
+            }
+        }
+        else
+        {
+            _slots.Note(index, backends[index]);
+            state = ((int)LoadLevels.Of(backends[index]) * LoadLevels.Count) + (int)LoadLevels.OfPool(poolInFlight, backends.Length);
+        }
+
+        Volatile.Write(ref _decisionState[index], state);
+    }
+
+    private int CurrentJointState()
+    {
+        int state = 0;
+        for (int i = _count - 1; i >= 0; i--)
+        {
+            BackendState? backend = _slots[i];
+            state = (state * LoadLevels.Count) + (backend is null ? 0 : (int)LoadLevels.Of(backend));
+        }
+
+        return state;
+    }
+
+    private double BestJoint(int state)
+    {
+        int row = state * _count;
+        double best = double.NegativeInfinity;
+        for (int i = 0; i < _count; i++)
+        {
+            best = Math.Max(best, _table[row + i]);
+        }
+
+        return best;
+    }
+
+    private static int Pow3(int exponent)
+    {
+        int value = 1;
+        for (int i = 0; i < exponent; i++)
+        {
+            value *= LoadLevels.Count;
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,191 @@
+using FastLb.Policy.Learning;
+using FastLb.Policy.Tests.Contract;
+using FastLb.Policy.Tests.TestDoubles;
+
+namespace FastLb.Policy.Tests.Learning;
+
+/// <summary>fastlb with a latency model (a known linear function standing for a trained model), with the contract.</summary>
+public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
+{
+    protected override string ExpectedName => PolicyNames.FastLb;
+
+    protected override IRoutingPolicy Create(PolicyContext context)
+        => new FastLbPolicy(context with { Model = new LinearLatencyModel([], 2), Routes = ["/api", "/"] });
+
+    private static (FastLbPolicy Policy, Balancer Balancer, BackendState[] Backends, ManualTimeProvider Time, LinearLatencyModel Model) Build(
+        double[] baseMs, double slope, FastLbOptions? options = null, double apiExtraMs = 0)
+    {
+        var time = new ManualTimeProvider();
+        BackendState[] backends = Pools.Create(baseMs.Length);
+        var bases = new Dictionary<string, double>();
+        for (int i = 0; i < baseMs.Length; i++)
+        {
+            bases[backends[i].Id] = baseMs[i];
+        }
+
+        var model = new LinearLatencyModel(bases, slope, apiExtraMs);
+        var context = Pools.Context(baseMs.Length, time) with { Model = model, Routes = ["/api", "/"] };
+        var policy = new FastLbPolicy(context, options);
+        return (policy, new Balancer(policy, backends), backends, time, model);
+    }
+
+    /// <summary>Notes every backend (a pick each) and publishes a table.</summary>
+    private static void Warm(FastLbPolicy policy, BackendState[] backends)
+    {
+        for (int i = 0; i < 50 * backends.Length; i++)
+        {
+            policy.Pick(backends, RequestFeatures.Empty);
+        }
+
+        policy.RefreshNow();
+        Assert.True(policy.HasPredictions);
+    }
+
+    [Fact]
+    public void Pick_ModelRanksBackends_FollowsPredictions()
+    {
+        var (policy, _, backends, _, _) = Build([50, 10, 30], 0, new FastLbOptions { Choices = 3, Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } });
+        Warm(policy, backends);
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.Equal(1, policy.Pick(backends, RequestFeatures.Empty));
+        }
+    }
+
+    [Fact]
+    public void Pick_TwoChoices_SharesFollowPairwiseRanking()
+    {
+        var (policy, balancer, backends, time, _) = Build([50, 10, 30], 0);
+        Warm(policy, backends);
+        var counts = new int[3];
+        for (int i = 0; i < 3000; i++)
+        {
+            RequestFeatures request = RequestFeatures.Empty;
+            BackendState picked = balancer.Pick(ref request)!;
+            counts[request.PickedIndex]++;
+            time.AdvanceMs(1);
+            balancer.Complete(picked, request, Pools.Ok(request.PickedIndex switch { 0 => 50, 1 => 10, _ => 30 }));
+        }
+
+        // Pairs {0,1} and {1,2} go to 1, pair {0,2} to 2; 0 only by exploration.
+        Assert.InRange(counts[1], 1850, 2150);
+        Assert.InRange(counts[2], 850, 1150);
+        Assert.InRange(counts[0], 1, 60);
+    }
+
+    [Fact]
+    public void Pick_ModelSaysInFlightCosts_AvoidsLoadedBackend()
+    {
+        // Backend 0 is faster when idle, but the model says each request in flight adds 10 ms.
+        var (policy, _, backends, _, _) = Build([10, 25], 10, new FastLbOptions { Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } });
+        Warm(policy, backends);
+        Assert.Equal(0, policy.Pick(backends, RequestFeatures.Empty));
+        backends[0].OnStarted();
+        backends[0].OnStarted();
+
+        // 10 + 2 x 10 = 30 > 25: the table's in-flight points carry the model's view of queueing.
+        Assert.Equal(1, policy.Pick(backends, RequestFeatures.Empty));
+    }
+
+    [Fact]
+    public void Pick_RoutePrediction_UsesRequestRoute()
+    {
+        var options = new FastLbOptions { Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } };
+        var (policy, _, backends, _, _) = Build([10, 12], 0, options, apiExtraMs: 0);
+        Warm(policy, backends);
+        RequestFeatures api = RequestFeatures.Empty;
+        api.RouteId = 0;
+        Assert.Equal(0, policy.Pick(backends, api));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Pick_BackendDriftsFromModel_CorrectionDivertsAndRecovers(bool stamped)
+    {
+        // The model says all four answer in 20 ms; backend 0 turns slow (200 ms), then recovers.
+        var (policy, balancer, backends, time, _) = Build([20, 20, 20, 20], 0);
+        Warm(policy, backends);
+        var noise = new FastLb.Policy.Selection.SplitMix64Random(17);
+        int Run(int requests, double slowMs)
+        {
+            int toZero = 0;
+            for (int i = 0; i < requests; i++)
+            {
+                RequestFeatures request = RequestFeatures.Empty;
+                request.Timestamp = stamped ? time.GetTimestamp() : 0;
+                BackendState picked = balancer.Pick(ref request)!;
+                toZero += request.PickedIndex == 0 ? 1 : 0;
+                time.AdvanceMs(5);
+                double jitter = (noise.NextDouble() - 0.5) * 10;
+                balancer.Complete(picked, request, Pools.Ok((request.PickedIndex == 0 ? slowMs : 20) + jitter));
+            }
+
+            return toZero;
+        }
+
+        Run(2000, 20);
+        int slowPhase = Run(2000, 200);
+        Assert.True(slowPhase < 2000 * 0.25 * 0.5, $"slow backend got {slowPhase} of 2000");
+        int settled = Run(2000, 200);
+        Assert.True(settled < 2000 * 0.25 * 0.2, $"slow backend got {settled} of 2000 once learned");
+
+        // Recovered: its share comes back to within 20 % of fair (500 of 2000) after the decay.
+        int[] shares = new int[8];
+        for (int window = 0; window < shares.Length; window++)
+        {
+            shares[window] = Run(2000, 20);
+        }
+
+        // From the third 10 s window on (simulated time), every window is within 20 % of fair.
+        string seen = string.Join(", ", shares);
+        for (int window = 2; window < shares.Length; window++)
+        {
+            Assert.True(shares[window] >= 400 && shares[window] <= 600, seen);
+        }
+    }
+
+    [Fact]
+    public void Report_RefreshInterval_ModelCalledOffPickPathOnly()
+    {
+        var (policy, balancer, backends, time, model) = Build([20, 20, 20, 20], 0);
+        Warm(policy, backends);
+        long afterWarm = model.Calls;
+        for (int i = 0; i < 1000; i++)
+        {
+            policy.Pick(backends, RequestFeatures.Empty);
+        }
+
+        Assert.Equal(afterWarm, model.Calls);
+
+        // 4 backends x 3 route slots x 8 points per refresh, one refresh per 200 ms of reports.
+        for (int i = 0; i < 100; i++)
+        {
+            RequestFeatures request = RequestFeatures.Empty;
+            BackendState picked = balancer.Pick(ref request)!;
+            time.AdvanceMs(10);
+            balancer.Complete(picked, request, Pools.Ok(20));
+        }
+
+        Assert.Equal(afterWarm + (5 * 4 * 3 * 8), model.Calls);
+    }
+
+    [Fact]
+    public void Report_ModelThrows_KeepsRoutingAndCounts()
+    {
+        var (policy, balancer, backends, time, model) = Build([20, 20], 0);
+        Warm(policy, backends);
+        model.Broken = true;
+        for (int i = 0; i < 100; i++)
+        {
+            RequestFeatures request = RequestFeatures.Empty;
+            BackendState? picked = balancer.Pick(ref request);
+            Assert.NotNull(picked);
+            time.AdvanceMs(10);
+            balancer.Complete(picked, request, Pools.Ok(20));
+        }
+
+        Assert.Equal(5, policy.RefreshFailures);
+        Assert.True(policy.HasPredictions);
+    }
+}

@@ -1,0 +1,41 @@
+using FastLb.Policy.Learning;
+using FastLb.Policy.Tests.Contract;
+using FastLb.Policy.Tests.TestDoubles;
+
+namespace FastLb.Policy.Tests.Learning;
+
+/// <summary>fastlb without a model (its peak-EWMA-like fallback), with the contract.</summary>
+public sealed class FastLbPolicyTests : RoutingPolicyContractTests
+{
+    protected override string ExpectedName => PolicyNames.FastLb;
+
+    protected override IRoutingPolicy Create(PolicyContext context) => new FastLbPolicy(context);
+
+    [Fact]
+    public void Pick_NoModelSlowBackend_AvoidsIt()
+    {
+        var time = new ManualTimeProvider();
+        BackendState[] backends = Pools.Create(4);
+        var policy = new FastLbPolicy(Pools.Context(4, time));
+        var balancer = new Balancer(policy, backends);
+        int toSlow = 0;
+        for (int i = 0; i < 4000; i++)
+        {
+            RequestFeatures request = RequestFeatures.Empty;
+            BackendState picked = balancer.Pick(ref request)!;
+            toSlow += i >= 1000 && request.PickedIndex == 3 ? 1 : 0;
+            time.AdvanceMs(1);
+            balancer.Complete(picked, request, Pools.Ok(request.PickedIndex == 3 ? 300 : 20));
+        }
+
+        Assert.False(policy.HasPredictions);
+        Assert.True(toSlow < 60, $"slow backend got {toSlow} of 3000");
+    }
+
+    [Fact]
+    public void Constructor_ChoicesOutOfRange_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FastLbPolicy(Pools.Context(4), new FastLbOptions { Choices = 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FastLbPolicy(Pools.Context(4), new FastLbOptions { Choices = 5 }));
+    }
+}
