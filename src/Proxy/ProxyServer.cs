@@ -2,12 +2,15 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using FastLb.Policy;
+using FastLb.Policy.Learning;
+using FastLb.Policy.Prediction;
 using FastLb.Proxy.Admin;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Health;
 using FastLb.Proxy.Logging;
 using FastLb.Proxy.Metrics;
+using FastLb.Proxy.Model;
 using FastLb.Proxy.Routing;
 using FastLb.Proxy.Tcp;
 using FastLb.Proxy.Transport;
@@ -33,6 +36,18 @@ internal sealed class ProxyServer : IAsyncDisposable
         Time = time ?? TimeProvider.System;
         InputBufferBytes = Math.Max(64 * 1024, 2 * config.Limits.MaxHeaderBytes);
         Timeouts = new ConnectionTimeouts(Time);
+        if (config.ModelPath is { } modelPath && config.Pools.Any(p => p.Policy == PolicyNames.FastLb))
+        {
+            try
+            {
+                Model = new ModelWatcher(modelPath, Time, Console.Error);
+            }
+            catch (LatencyModelException e)
+            {
+                throw new ConfigException([$"model.path: {e.Message}"]);
+            }
+        }
+
         ulong seed = 1;
         foreach (PoolConfig pool in config.Pools)
         {
@@ -48,10 +63,15 @@ internal sealed class ProxyServer : IAsyncDisposable
                 backends[i] = new BackendRuntime(backend, states[i], upstream);
             }
 
-            var context = new PolicyContext(states.Length, seed++, Time) { Routes = Router.RoutesOf(pool.Name, config.Routes) };
+            var context = new PolicyContext(states.Length, seed++, Time) { Routes = Router.RoutesOf(pool.Name, config.Routes), Model = Model?.Current };
             if (!PolicyFactory.TryCreate(pool.Policy, context, out IRoutingPolicy? policy, out string? error))
             {
                 throw new ConfigException([$"pools.{pool.Name}.policy: {error}"]);
+            }
+
+            if (policy is FastLbPolicy learned)
+            {
+                Model?.Attach(learned);
             }
 
             _pools.Add(pool.Name, new PoolRuntime(pool, new Balancer(policy!, states), backends));
@@ -75,6 +95,9 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     /// <summary>Process-wide counters.</summary>
     public ProxyMetrics Metrics { get; } = new();
+
+    /// <summary>The latency model watcher, when a pool uses the <c>fastlb</c> policy.</summary>
+    public ModelWatcher? Model { get; }
 
     /// <summary>The request log, when configured.</summary>
     public RequestLogWriter? Log { get; }
@@ -245,6 +268,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         await DisposeListenersAsync().ConfigureAwait(false);
         _sweeper?.Dispose();
+        Model?.Dispose();
         Timeouts.Dispose();
         if (_health is not null)
         {

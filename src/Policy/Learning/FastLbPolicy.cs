@@ -40,7 +40,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private const double MinScoreMs = 0.1;
 
     private readonly FastLbOptions _options;
-    private readonly ILatencyModel? _model;
+    private ILatencyModel? _model;
     private readonly string[] _routes;
     private readonly TimeProvider _time;
     private readonly PolicyClock _clock;
@@ -186,7 +186,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
             Volatile.Write(ref _epsilon, Math.Max(exploration.EpsilonFloor, epsilon * exploration.EpsilonDecay));
         }
 
-        if (_model is not null && now - Volatile.Read(ref _lastRefresh) >= _refreshTicks)
+        if (Volatile.Read(ref _model) is not null && now - Volatile.Read(ref _lastRefresh) >= _refreshTicks)
         {
             Refresh(now);
         }
@@ -194,6 +194,27 @@ public sealed class FastLbPolicy : IRoutingPolicy
 
     /// <summary>The online correction of the backend at <paramref name="index"/> now, in ms (tests and /status).</summary>
     public double CorrectionMs(int index) => _correction.ValueMs(index, _time.GetTimestamp());
+
+    /// <summary>The latency model in use, null when none.</summary>
+    public ILatencyModel? Model => Volatile.Read(ref _model);
+
+    /// <summary>Swaps the latency model (hot reload) and rebuilds the table from it at once; null falls back to the model-free score.</summary>
+    /// <remarks>
+    /// Called off the hot path. Picks read the table through one volatile read, so a pick sees the
+    /// old table or the new one, never a mix; a refresh racing this call may publish one more table
+    /// from the old model, and the next refresh interval replaces it.
+    /// </remarks>
+    public void SetModel(ILatencyModel? model)
+    {
+        Volatile.Write(ref _model, model);
+        if (model is null)
+        {
+            Volatile.Write(ref _table, null);
+            return;
+        }
+
+        Refresh(_time.GetTimestamp());
+    }
 
     /// <summary>Rebuilds the prediction table now (tests; the policy refreshes by itself on reports).</summary>
     internal void RefreshNow() => Refresh(_time.GetTimestamp());
@@ -231,7 +252,8 @@ public sealed class FastLbPolicy : IRoutingPolicy
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Refresh(long now)
     {
-        if (_model is null || Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
+        ILatencyModel? model = Volatile.Read(ref _model);
+        if (model is null || Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
         {
             return;
         }
@@ -239,7 +261,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         try
         {
             Volatile.Write(ref _lastRefresh, now);
-            Volatile.Write(ref _table, BuildTable(_model, now));
+            Volatile.Write(ref _table, BuildTable(model, now));
         }
         catch (Exception)
         {

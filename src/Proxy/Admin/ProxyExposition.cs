@@ -78,6 +78,17 @@ internal static class ProxyExposition
         w.Sample("fastlb_request_log_records_written_total", metrics.LogRecordsWritten);
         w.Family("fastlb_request_log_records_dropped_total", "counter", "Request log records dropped because the queue was full.");
         w.Sample("fastlb_request_log_records_dropped_total", metrics.LogRecordsDropped);
+        if (server.Model is { } watcher)
+        {
+            Model.ModelState state = watcher.State;
+            w.Family("fastlb_model_loaded", "gauge", "1 when the fastlb policy has a latency model.");
+            w.Sample("fastlb_model_loaded", state.Model is null ? 0 : 1);
+            w.Family("fastlb_model_reloads_total", "counter", "New model files swapped in since start.");
+            w.Sample("fastlb_model_reloads_total", state.Reloads);
+            w.Family("fastlb_model_reload_failures_total", "counter", "Model files refused since start (the model in use stays).");
+            w.Sample("fastlb_model_reload_failures_total", state.Failures);
+        }
+
         return w.ToString();
     }
 

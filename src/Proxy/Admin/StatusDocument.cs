@@ -1,5 +1,7 @@
 using System.Text.Json;
 using FastLb.Policy;
+using FastLb.Policy.Prediction;
+using FastLb.Proxy.Model;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Metrics;
 
@@ -100,6 +102,7 @@ internal static class StatusDocument
             w.WriteNumber("gen1_collections", GC.CollectionCount(1));
             w.WriteNumber("gen2_collections", GC.CollectionCount(2));
             w.WriteEndObject();
+            WriteModel(w, server);
             w.WriteStartObject("request_log");
             w.WriteString("path", server.Log?.FilePath);
             w.WriteNumber("written", server.Metrics.LogRecordsWritten);
@@ -109,5 +112,33 @@ internal static class StatusDocument
         }
 
         return stream.ToArray();
+    }
+
+    private static void WriteModel(Utf8JsonWriter w, ProxyServer server)
+    {
+        if (server.Model is not { } watcher)
+        {
+            w.WriteNull("model");
+            return;
+        }
+
+        ModelState state = watcher.State;
+        w.WriteStartObject("model");
+        w.WriteString("path", watcher.Path);
+        w.WriteBoolean("loaded", state.Model is not null);
+        if (state.Model is { } model)
+        {
+            LatencyModelInfo info = model.Info;
+            w.WriteString("version", info.Version);
+            w.WriteString("trained_at", info.TrainedAt);
+            w.WriteNumber("age_s", Math.Round((server.Time.GetUtcNow() - info.TrainedAt).TotalSeconds, 1));
+            w.WriteNumber("validation_rmse_ms", Math.Round(info.ValidationRmseMs, 3));
+            w.WriteString("loaded_at", state.LoadedAt!.Value);
+        }
+
+        w.WriteNumber("reloads", state.Reloads);
+        w.WriteNumber("reload_failures", state.Failures);
+        w.WriteString("last_error", state.LastError);
+        w.WriteEndObject();
     }
 }

@@ -140,8 +140,8 @@ internal sealed class LimitsOptions
 /// <summary>Where the latency model is.</summary>
 internal sealed class ModelOptions
 {
-    /// <summary>Model file path; a missing file means no model (the policy falls back).</summary>
-    public string? Path { get; set; }
+    /// <summary>Model file path, watched for new versions; a missing file means no model yet (the policy falls back).</summary>
+    public string? Path { get; set; } = "models/latency.model";
 }
 
 /// <summary>The request log.</summary>
