@@ -43,7 +43,7 @@ echo "building (Release)" >&2
 dotnet build src/Proxy -c Release -nologo -v q -clp:ErrorsOnly >&2
 fastlb="dotnet src/Proxy/bin/Release/net10.0/fastlb.dll"
 
-wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; return 1; }
+wait_port() { for _ in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; return 1; }
 
 b1=$(free_port); b2=$(free_port)
 $fastlb backend echo --port "$b1" --name b1 >"$work/b1.log" 2>&1 & pids+=($!)
@@ -81,7 +81,7 @@ p_haproxy=$(free_port)
 cat >"$work/haproxy.cfg" <<CONF
 global
   nbthread 2
-  maxconn 10000
+  maxconn 4096
 defaults
   mode http
   timeout connect 2s
