@@ -1,0 +1,73 @@
+using System.Text.Json;
+using FastLb.Proxy.Tests.Infrastructure;
+
+namespace FastLb.Proxy.Tests.Cli;
+
+public sealed class CommandProcessTests
+{
+    [Fact]
+    public async Task Sim_Json_PrintsDesignDocumentOnly()
+    {
+        (int exitCode, string stdout, _) = await FastLbProcess.RunToEndAsync(
+            "sim", "--scenario", "S1", "--policies", "round_robin,least_connections", "--duration", "30s", "--warmup", "5s", "--seed", "3", "--json");
+
+        Assert.Equal(0, exitCode);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        JsonElement results = doc.RootElement.GetProperty("results");
+        Assert.Equal(2, results.GetArrayLength());
+        foreach (JsonElement result in results.EnumerateArray())
+        {
+            foreach (string field in new[] { "policy", "p50_ms", "p95_ms", "p99_ms", "p999_ms", "mean_ms", "throughput_rps", "error_rate", "share" })
+            {
+                Assert.True(result.TryGetProperty(field, out _), $"missing {field}");
+            }
+        }
+
+        Assert.Equal(3, doc.RootElement.GetProperty("seed").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("sim", "--scenario", "S99")]
+    [InlineData("sim", "--scenario", "S1", "--policies", "telepathy")]
+    [InlineData("train", "--logs", "/nonexistent/requests.csv", "--out", "/tmp/never.model")]
+    [InlineData("backend", "warehouse", "--port", "0")]
+    [InlineData("run", "--listen", "127.0.0.1:0", "--backend", "127.0.0.1:9", "--policy", "telepathy")]
+    public async Task BadUsage_Exit2WithMessage(params string[] args)
+    {
+        (int exitCode, string stdout, string stderr) = await FastLbProcess.RunToEndAsync(args);
+
+        Assert.Equal(2, exitCode);
+        Assert.False(string.IsNullOrWhiteSpace(stderr), "no message on stderr");
+        Assert.True(string.IsNullOrWhiteSpace(stdout) || !stdout.TrimStart().StartsWith('{'), "a JSON document on a usage error");
+    }
+
+    [Fact]
+    public async Task Train_OnSimulatedLog_WritesModelAndJsonDocument()
+    {
+        string folder = Directory.CreateTempSubdirectory("fastlb-train-").FullName;
+        try
+        {
+            string log = Path.Combine(folder, "sim.csv");
+            string model = Path.Combine(folder, "latency.model");
+            (int simExit, _, string simErr) = await FastLbProcess.RunToEndAsync(
+                "sim", "--scenario", "S2", "--policies", "round_robin", "--duration", "20s", "--warmup", "2s", "--log", log);
+            Assert.True(simExit == 0, simErr);
+
+            (int exitCode, string stdout, string stderr) = await FastLbProcess.RunToEndAsync(
+                "train", "--logs", log, "--out", model, "--rounds", "40", "--json");
+
+            Assert.True(exitCode == 0, stderr);
+            using JsonDocument doc = JsonDocument.Parse(stdout);
+            Assert.True(doc.RootElement.GetProperty("records").GetInt64() > 1000);
+            double rmse = doc.RootElement.GetProperty("rmse_ms").GetDouble();
+            double globalMean = doc.RootElement.GetProperty("baselines").GetProperty("global_mean").GetProperty("rmse_ms").GetDouble();
+            Assert.True(rmse < globalMean, $"model RMSE {rmse} not below the global-mean baseline {globalMean}");
+            Assert.True(File.Exists(model));
+            Assert.True(File.Exists(Path.ChangeExtension(model, ".report.md")) || Directory.GetFiles(folder, "*.report.md").Length == 1);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
