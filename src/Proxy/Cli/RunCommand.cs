@@ -19,21 +19,22 @@ internal static class RunCommand
         var policy = new Option<string>("--policy") { Description = "Routing policy name.", DefaultValueFactory = _ => "round_robin" };
         var admin = new Option<string>("--admin") { Description = "Admin endpoint address.", DefaultValueFactory = _ => "127.0.0.1:9090" };
         var requestLog = new Option<string?>("--request-log") { Description = "Write the request log (CSV) to this path." };
+        var noSplice = new Option<bool>("--no-splice") { Description = "tcp mode: copy through a buffer instead of splice(2)." };
 
-        var command = new Command("run", "Run the proxy.") { config, listen, backends, mode, policy, admin, requestLog };
+        var command = new Command("run", "Run the proxy.") { config, listen, backends, mode, policy, admin, requestLog, noSplice };
         command.SetAction(parse =>
         {
             ProxyConfig proxyConfig = Build(
                 parse.GetValue(config), parse.GetValue(listen), parse.GetValue(backends) ?? [], parse.GetValue(mode)!,
                 parse.GetValue(policy)!, parse.GetValue(admin)!, parse.GetValue(requestLog),
-                listenGiven: parse.GetResult(listen) is not null);
+                listenGiven: parse.GetResult(listen) is not null, splice: !parse.GetValue(noSplice));
             return RunAsync(proxyConfig).GetAwaiter().GetResult();
         });
         return command;
     }
 
     /// <summary>Builds the config from a file or from the one-pool flags; bad input throws <see cref="UsageException"/>.</summary>
-    internal static ProxyConfig Build(string? file, string? listen, string[] backends, string mode, string policy, string admin, string? requestLog, bool listenGiven)
+    internal static ProxyConfig Build(string? file, string? listen, string[] backends, string mode, string policy, string admin, string? requestLog, bool listenGiven, bool splice = true)
     {
         try
         {
@@ -61,7 +62,7 @@ internal static class RunCommand
             var options = new ProxyOptions
             {
                 Admin = new AdminOptions { Listen = admin },
-                Listeners = [new ListenerOptions { Name = "main", Listen = listen, Mode = mode, Pool = "main" }],
+                Listeners = [new ListenerOptions { Name = "main", Listen = listen, Mode = mode, Pool = "main", Splice = splice }],
                 Pools = [new PoolOptions { Name = "main", Policy = policy, Backends = [.. backends.Select(b => new BackendOptions { Address = b })] }],
                 RequestLog = new RequestLogOptions { Path = requestLog },
             };
