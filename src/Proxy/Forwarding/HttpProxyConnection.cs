@@ -64,7 +64,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
         }
 
         _clientAddress = System.Text.Encoding.ASCII.GetBytes(address.ToString());
-        _clientHash = Hash(_clientAddress);
+        _clientHash = AffinityKey.Of(client.RemoteEndPoint);
     }
 
     /// <summary>Serves the connection until either side closes, then closes it.</summary>
@@ -256,16 +256,4 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     }
 
     private ValueTask CloseClientAsync() => _client.DisposeAsync();
-
-    // FNV-1a over the client address: the affinity key of hashing policies.
-    private static ulong Hash(ReadOnlySpan<byte> bytes)
-    {
-        ulong hash = 14695981039346656037UL;
-        foreach (byte b in bytes)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return hash == 0 ? 1 : hash;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using FastLb.Policy;
 using FastLb.Proxy.Forwarding;
@@ -31,7 +30,7 @@ internal sealed class TcpProxyConnection
         {
             var features = RequestFeatures.Empty;
             features.Timestamp = _server.Time.GetTimestamp();
-            features.HashKey = HashOf(_client.RemoteEndPoint);
+            features.HashKey = AffinityKey.Of(_client.RemoteEndPoint);
             for (int attempt = 0; attempt < 2; attempt++)
             {
                 int index = _pool.Balancer.PickIndex(ref features);
@@ -87,23 +86,5 @@ internal sealed class TcpProxyConnection
             _client.Dispose();
             _server.Metrics.ConnectionClosed();
         }
-    }
-
-    private static ulong HashOf(EndPoint? endPoint)
-    {
-        if (endPoint is not IPEndPoint ip)
-        {
-            return 1;
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        ip.Address.TryWriteBytes(bytes, out int written);
-        ulong hash = 14695981039346656037UL;
-        foreach (byte b in bytes[..written])
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return hash == 0 ? 1 : hash;
     }
 }
