@@ -78,9 +78,27 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
 
         Pools = [.. _pools.Values];
+        var sinks = new List<IRequestLogSink>();
         if (config.RequestLog.Path is { } logPath)
         {
-            Log = new RequestLogWriter(logPath, config.RequestLog.QueueCapacity, Metrics);
+            sinks.Add(new CsvRequestLogSink(logPath));
+        }
+
+        if (config.RequestLog.Postgres is { } postgres)
+        {
+            try
+            {
+                sinks.Add(PostgresRequestLogSink.OpenAsync(postgres).GetAwaiter().GetResult());
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or ArgumentException)
+            {
+                throw new ConfigException([$"requestLog.postgres: {e.Message}"]);
+            }
+        }
+
+        if (sinks.Count > 0)
+        {
+            Log = new RequestLogWriter(sinks, config.RequestLog.QueueCapacity, Metrics);
         }
     }
 

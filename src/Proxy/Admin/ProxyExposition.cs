@@ -74,10 +74,12 @@ internal static class ProxyExposition
         w.Sample("fastlb_client_connections_accepted_total", metrics.ClientConnectionsAccepted);
         w.Family("fastlb_client_connections_active", "gauge", "Client connections open now.");
         w.Sample("fastlb_client_connections_active", metrics.ClientConnectionsActive);
-        w.Family("fastlb_request_log_records_written_total", "counter", "Request log records written.");
+        w.Family("fastlb_request_log_records_written_total", "counter", "Request log records written, counted once per sink.");
         w.Sample("fastlb_request_log_records_written_total", metrics.LogRecordsWritten);
         w.Family("fastlb_request_log_records_dropped_total", "counter", "Request log records dropped because the queue was full.");
         w.Sample("fastlb_request_log_records_dropped_total", metrics.LogRecordsDropped);
+        w.Family("fastlb_request_log_records_lost_total", "counter", "Request log records a sink (file, PostgreSQL) failed to write.");
+        w.Sample("fastlb_request_log_records_lost_total", metrics.LogRecordsLost);
         if (server.Model is { } watcher)
         {
             Model.ModelState state = watcher.State;

@@ -104,9 +104,16 @@ internal static class StatusDocument
             w.WriteEndObject();
             WriteModel(w, server);
             w.WriteStartObject("request_log");
-            w.WriteString("path", server.Log?.FilePath);
+            w.WriteStartArray("targets");
+            foreach (string target in server.Log?.Targets ?? [])
+            {
+                w.WriteStringValue(target);
+            }
+
+            w.WriteEndArray();
             w.WriteNumber("written", server.Metrics.LogRecordsWritten);
             w.WriteNumber("dropped", server.Metrics.LogRecordsDropped);
+            w.WriteNumber("lost", server.Metrics.LogRecordsLost);
             w.WriteEndObject();
             w.WriteEndObject();
         }

@@ -46,7 +46,7 @@ internal static class RunCommand
                 }
 
                 ProxyConfig loaded = ConfigLoader.LoadFile(file);
-                return requestLog is null ? loaded : loaded with { RequestLog = new RequestLogOptions { Path = requestLog, QueueCapacity = loaded.RequestLog.QueueCapacity } };
+                return requestLog is null ? loaded : loaded with { RequestLog = new RequestLogOptions { Path = requestLog, Postgres = loaded.RequestLog.Postgres, QueueCapacity = loaded.RequestLog.QueueCapacity } };
             }
 
             if (listen is null)

@@ -147,8 +147,11 @@ internal sealed class ModelOptions
 /// <summary>The request log.</summary>
 internal sealed class RequestLogOptions
 {
-    /// <summary>CSV path; null disables the log.</summary>
+    /// <summary>CSV path; null writes no file.</summary>
     public string? Path { get; set; }
+
+    /// <summary>Npgsql connection string: records are also copied into table <c>request_log</c> (created when missing).</summary>
+    public string? Postgres { get; set; }
 
     /// <summary>Records queued before new ones are dropped (and counted).</summary>
     public int QueueCapacity { get; set; } = 65536;

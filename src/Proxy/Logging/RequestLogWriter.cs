@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using FastLb.Policy.Logging;
 using FastLb.Policy;
@@ -6,44 +5,34 @@ using FastLb.Proxy.Metrics;
 
 namespace FastLb.Proxy.Logging;
 
-/// <summary>The request log: requests queue entries without waiting; a background task writes them as CSV (DESIGN.md, RequestLogCsv).</summary>
+/// <summary>The request log: requests queue entries without waiting; a background task hands them in batches to the sinks (CSV file, PostgreSQL).</summary>
 /// <remarks>
 /// The proxy never waits on the log: <see cref="TryAppend"/> is one lock-free enqueue, and when the
-/// queue is full the record is dropped and counted. Formatting and file I/O happen on the writer task.
+/// queue is full the record is dropped and counted. Formatting and I/O happen on the writer task;
+/// a sink that fails (PostgreSQL down) loses that batch, counted, and the proxy goes on.
 /// </remarks>
 internal sealed class RequestLogWriter : IAsyncDisposable
 {
+    private const int BatchSize = 4096;
+
     private readonly LogRing<RequestLogEntry> _ring;
     private readonly ProxyMetrics _metrics;
-    private readonly FileStream _file;
-    private readonly ArrayBufferWriter<byte> _lines = new(1 << 16);
+    private readonly IReadOnlyList<IRequestLogSink> _sinks;
+    private readonly List<RequestLogRecord> _batch = new(BatchSize);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    /// <summary>Opens (appends to) <paramref name="path"/>, writing the header when the file is new, and starts the writer.</summary>
-    public RequestLogWriter(string path, int capacity, ProxyMetrics metrics)
+    /// <summary>Starts the writer task over <paramref name="sinks"/>, which it owns from now on.</summary>
+    public RequestLogWriter(IReadOnlyList<IRequestLogSink> sinks, int capacity, ProxyMetrics metrics)
     {
         _ring = new LogRing<RequestLogEntry>(capacity);
         _metrics = metrics;
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        bool isNew = !File.Exists(path) || new FileInfo(path).Length == 0;
-        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
-        if (isNew)
-        {
-            RequestLogCsv.WriteHeader(_lines);
-        }
-
-        FilePath = path;
+        _sinks = sinks;
         _loop = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>The file written.</summary>
-    public string FilePath { get; }
+    /// <summary>What the sinks write to.</summary>
+    public IEnumerable<string> Targets => _sinks.Select(s => s.Target);
 
     /// <summary>Queues a record; when the queue is full the record is dropped and counted.</summary>
     /// <remarks>Hot path: guarded by ProxyRelayBenchmarks.</remarks>
@@ -59,21 +48,8 @@ internal sealed class RequestLogWriter : IAsyncDisposable
     {
         while (true)
         {
-            long written = 0;
-            while (_ring.TryDequeue(out RequestLogEntry entry))
+            if (await DrainAsync().ConfigureAwait(false) > 0)
             {
-                RequestLogCsv.Write(_lines, ToRecord(entry));
-                written++;
-                if (_lines.WrittenCount > 1 << 16)
-                {
-                    await FlushLinesAsync().ConfigureAwait(false);
-                }
-            }
-
-            if (written > 0 || _lines.WrittenCount > 0)
-            {
-                await FlushLinesAsync().ConfigureAwait(false);
-                _metrics.CountLogWritten(written);
                 continue;
             }
 
@@ -85,7 +61,7 @@ internal sealed class RequestLogWriter : IAsyncDisposable
             try
             {
                 // Polling keeps producers free of any wake-up signal (which would cost them an
-                // interlocked operation or a lock); 20 ms bounds how stale the file can be.
+                // interlocked operation or a lock); 20 ms bounds how stale the log can be.
                 await Task.Delay(20, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -94,7 +70,38 @@ internal sealed class RequestLogWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>The CSV record of <paramref name="e"/>; strings for ids are made here, off the hot path.</summary>
+    /// <summary>Takes up to one batch off the queue and writes it to every sink; returns the records taken.</summary>
+    private async ValueTask<int> DrainAsync()
+    {
+        _batch.Clear();
+        while (_batch.Count < BatchSize && _ring.TryDequeue(out RequestLogEntry entry))
+        {
+            _batch.Add(ToRecord(entry));
+        }
+
+        if (_batch.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (IRequestLogSink sink in _sinks)
+        {
+            try
+            {
+                await sink.WriteAsync(_batch).ConfigureAwait(false);
+                _metrics.CountLogWritten(_batch.Count);
+            }
+            catch (Exception e) when (e is IOException or Npgsql.NpgsqlException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                _metrics.CountLogSinkFailure(_batch.Count);
+                Console.Error.WriteLine($"fastlb: request log {sink.Target}: {_batch.Count} records lost: {e.Message}");
+            }
+        }
+
+        return _batch.Count;
+    }
+
+    /// <summary>The record of <paramref name="e"/>; strings for ids are made here, off the hot path.</summary>
     internal static RequestLogRecord ToRecord(in RequestLogEntry e)
     {
         HealthReport health = e.Health ?? HealthReport.Unknown;
@@ -122,28 +129,20 @@ internal sealed class RequestLogWriter : IAsyncDisposable
         };
     }
 
-    private async ValueTask FlushLinesAsync()
-    {
-        await _file.WriteAsync(_lines.WrittenMemory).ConfigureAwait(false);
-        await _file.FlushAsync().ConfigureAwait(false);
-        _lines.ResetWrittenCount();
-    }
-
-    /// <summary>Writes what is queued, then closes the file.</summary>
+    /// <summary>Writes what is queued, then closes the sinks.</summary>
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
         await _loop.ConfigureAwait(false);
-        long rest = 0;
-        while (_ring.TryDequeue(out RequestLogEntry entry))
+        while (await DrainAsync().ConfigureAwait(false) > 0)
         {
-            RequestLogCsv.Write(_lines, ToRecord(entry));
-            rest++;
         }
 
-        await FlushLinesAsync().ConfigureAwait(false);
-        _metrics.CountLogWritten(rest);
-        await _file.DisposeAsync().ConfigureAwait(false);
+        foreach (IRequestLogSink sink in _sinks)
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
+        }
+
         _stop.Dispose();
     }
 }

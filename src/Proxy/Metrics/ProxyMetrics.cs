@@ -11,6 +11,7 @@ internal sealed class ProxyMetrics
     private long _clientConnectionsActive;
     private long _logRecordsWritten;
     private long _logRecordsDropped;
+    private long _logRecordsLost;
 
     /// <summary>Counts a request head, chunk or body refused for <paramref name="reason"/>.</summary>
     public void CountRejection(RejectReason reason) => Interlocked.Increment(ref _rejections[(int)reason]);
@@ -33,6 +34,12 @@ internal sealed class ProxyMetrics
 
     /// <summary>Counts a request log record dropped because the queue was full.</summary>
     public void CountLogDropped() => Interlocked.Increment(ref _logRecordsDropped);
+
+    /// <summary>Counts records a sink failed to write.</summary>
+    public void CountLogSinkFailure(long records) => Interlocked.Add(ref _logRecordsLost, records);
+
+    /// <summary>Request log records a sink failed to write.</summary>
+    public long LogRecordsLost => Volatile.Read(ref _logRecordsLost);
 
     /// <summary>Rejections for <paramref name="reason"/>.</summary>
     public long Rejections(RejectReason reason) => Volatile.Read(ref _rejections[(int)reason]);

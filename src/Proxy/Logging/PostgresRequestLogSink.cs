@@ -1,0 +1,95 @@
+using FastLb.Policy.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FastLb.Proxy.Logging;
+
+/// <summary>Copies records into a PostgreSQL table with binary COPY, one COPY per batch; the table is created when missing.</summary>
+/// <remarks>The columns are DESIGN.md's, the ones <c>fastlb train --postgres</c> reads.</remarks>
+internal sealed class PostgresRequestLogSink : IRequestLogSink
+{
+    /// <summary>The table written.</summary>
+    public const string Table = "request_log";
+
+    private const string Create = $"""
+        CREATE TABLE IF NOT EXISTS {Table} (
+          ts_unix_ms bigint NOT NULL, request_id text NOT NULL, pool text NOT NULL, backend text NOT NULL,
+          route text NOT NULL, method text NOT NULL, req_bytes bigint NOT NULL, status integer NOT NULL,
+          latency_ms double precision NOT NULL, ttfb_ms double precision NOT NULL, error text NOT NULL,
+          policy text NOT NULL, inflight_backend integer NOT NULL, inflight_pool integer NOT NULL,
+          ewma_latency_ms double precision NOT NULL, ewma_error_rate double precision NOT NULL,
+          backend_cpu double precision NOT NULL, backend_active integer NOT NULL, backend_avg_ms double precision NOT NULL)
+        """;
+
+    private const string Copy = $"""
+        COPY {Table} (ts_unix_ms, request_id, pool, backend, route, method, req_bytes, status, latency_ms, ttfb_ms, error,
+          policy, inflight_backend, inflight_pool, ewma_latency_ms, ewma_error_rate, backend_cpu, backend_active, backend_avg_ms)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresRequestLogSink(NpgsqlDataSource dataSource, string target)
+    {
+        _dataSource = dataSource;
+        Target = target;
+    }
+
+    /// <inheritdoc />
+    public string Target { get; }
+
+    /// <summary>Connects, creates the table when missing; throws <see cref="NpgsqlException"/> when the server cannot be used.</summary>
+    public static async Task<PostgresRequestLogSink> OpenAsync(string connectionString)
+    {
+        NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(Create, connection);
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return new PostgresRequestLogSink(dataSource, $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}#{Table}");
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask WriteAsync(IReadOnlyList<RequestLogRecord> batch)
+    {
+        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using NpgsqlBinaryImporter import = await connection.BeginBinaryImportAsync(Copy).ConfigureAwait(false);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            RequestLogRecord r = batch[i];
+            await import.StartRowAsync().ConfigureAwait(false);
+            await import.WriteAsync(r.TsUnixMs, NpgsqlDbType.Bigint).ConfigureAwait(false);
+            await import.WriteAsync(r.RequestId ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
+            await import.WriteAsync(r.Pool ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
+            await import.WriteAsync(r.Backend ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
+            await import.WriteAsync(r.Route ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
+            await import.WriteAsync(r.Method ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
+            await import.WriteAsync(r.ReqBytes, NpgsqlDbType.Bigint).ConfigureAwait(false);
+            await import.WriteAsync(r.Status, NpgsqlDbType.Integer).ConfigureAwait(false);
+            await import.WriteAsync(r.LatencyMs, NpgsqlDbType.Double).ConfigureAwait(false);
+            await import.WriteAsync(r.TtfbMs, NpgsqlDbType.Double).ConfigureAwait(false);
+            await import.WriteAsync(RequestLogCsv.ErrorName(r.Error), NpgsqlDbType.Text).ConfigureAwait(false);
+            await import.WriteAsync(r.Policy ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
+            await import.WriteAsync(r.InflightBackend, NpgsqlDbType.Integer).ConfigureAwait(false);
+            await import.WriteAsync(r.InflightPool, NpgsqlDbType.Integer).ConfigureAwait(false);
+            await import.WriteAsync(r.EwmaLatencyMs, NpgsqlDbType.Double).ConfigureAwait(false);
+            await import.WriteAsync(r.EwmaErrorRate, NpgsqlDbType.Double).ConfigureAwait(false);
+            await import.WriteAsync(r.BackendCpu, NpgsqlDbType.Double).ConfigureAwait(false);
+            await import.WriteAsync(r.BackendActive, NpgsqlDbType.Integer).ConfigureAwait(false);
+            await import.WriteAsync(r.BackendAvgMs, NpgsqlDbType.Double).ConfigureAwait(false);
+        }
+
+        await import.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}
