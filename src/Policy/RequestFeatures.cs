@@ -7,7 +7,8 @@ public struct RequestFeatures
     /// <summary>Features of a request with nothing known about it.</summary>
     public static RequestFeatures Empty => new() { RouteId = -1, RequestBytes = -1, ExcludeIndex = -1, PickedIndex = -1 };
 
-    /// <summary>When the request head was parsed, from <see cref="TimeProvider.GetTimestamp"/>.</summary>
+    /// <summary>When the request head was parsed, from <see cref="TimeProvider.GetTimestamp"/> of the pool's <see cref="PolicyContext.Time"/>; 0 when unknown.</summary>
+    /// <remarks>Time-aware policies take it as "now" for the pick, and it plus the latency as "now" for the report, instead of reading the clock twice per request.</remarks>
     public long Timestamp;
 
     /// <summary>Index of the matched route in <see cref="PolicyContext.Routes"/>, or -1.</summary>

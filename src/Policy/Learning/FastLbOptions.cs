@@ -3,8 +3,17 @@ namespace FastLb.Policy.Learning;
 /// <summary>Settings of the learned policy <c>fastlb</c>.</summary>
 public sealed record FastLbOptions
 {
-    /// <summary>Random candidates compared per pick (2 or more): the guard against herding.</summary>
-    public int Choices { get; init; } = 2;
+    /// <summary>Random candidates compared per pick (2 to 4): the guard against herding.</summary>
+    /// <remarks>3 by default: in a simple simulation of S1-S3 (10 backends, 4 slots each) it cut p99
+    /// on the heterogeneous pool (S2, load 0.85) by about 12 % against 2, while 4 gained nothing more.</remarks>
+    public int Choices { get; init; } = 3;
+
+    /// <summary>With a model, the score is multiplied by 1 + this x in-flight: breaks the ties of a model that
+    /// sees no cost in a few requests in flight (free slots) in favour of the idler backend, which
+    /// leaves room for the requests still to come.</summary>
+    /// <remarks>0.1 by default: with an exact model of 4-slot backends in a simple simulation of S1-S3,
+    /// 0 lost 10 % p99 to power of two choices on S1, 0.1 beat it, 0.2 gave back some on S2.</remarks>
+    public double InFlightTieBreak { get; init; } = 0.1;
 
     /// <summary>How often the prediction table is rebuilt from the model.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMilliseconds(200);

@@ -24,6 +24,11 @@ public sealed record QLearningOptions
     /// <summary>Reward of a failure.</summary>
     public double FailurePenalty { get; init; } = -1000;
 
+    /// <summary>Backends a greedy pick compares: 0 for all of them (the original design), else that many distinct random ones.</summary>
+    /// <remarks>The original arg max over every backend sends every concurrent pick to the same
+    /// backend until reports move its value (herding); sampling a few candidates is the usual guard.</remarks>
+    public int Candidates { get; init; }
+
     /// <summary>The defaults.</summary>
     public static QLearningOptions Default { get; } = new();
 }

@@ -41,8 +41,27 @@ internal static class CandidateSampler
     public static int PickTwo(ReadOnlySpan<BackendState> backends, int excludeIndex, SplitMix64Random random, out int second)
     {
         second = -1;
-        int first = PickOne(backends, excludeIndex, random);
         int count = backends.Length;
+        if (count >= 2)
+        {
+            // Common case in one 64-bit draw (one interlocked add, not two): the high half picks
+            // the first, the low half the second among the other count - 1.
+            ulong bits = random.NextUInt64();
+            int a = (int)(((bits >> 32) * (ulong)(uint)count) >> 32);
+            int b = (int)(((bits & 0xFFFF_FFFFUL) * (ulong)(uint)(count - 1)) >> 32);
+            if (b >= a)
+            {
+                b++;
+            }
+
+            if (IsEligible(backends, a, excludeIndex) && IsEligible(backends, b, excludeIndex))
+            {
+                second = b;
+                return a;
+            }
+        }
+
+        int first = PickOne(backends, excludeIndex, random);
         if (first < 0 || count == 1)
         {
             return first;
@@ -74,13 +93,29 @@ internal static class CandidateSampler
     {
         int count = backends.Length;
         int found = 0;
+        ulong bits = 0;
+        bool spare = false;
         while (found < picked.Length && count > 0)
         {
             int index = 0;
             int chosen = -1;
             for (int draw = 0; draw < Draws; draw++)
             {
-                index = random.NextInt(count);
+                // Two indices per 64-bit draw: halves the interlocked adds on the shared generator.
+                uint half;
+                if (spare)
+                {
+                    half = (uint)bits;
+                    spare = false;
+                }
+                else
+                {
+                    bits = random.NextUInt64();
+                    half = (uint)(bits >> 32);
+                    spare = true;
+                }
+
+                index = (int)(((ulong)half * (ulong)(uint)count) >> 32);
                 if (IsEligible(backends, index, excludeIndex) && !Contains(picked[..found], index))
                 {
                     chosen = index;

@@ -55,7 +55,7 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
     [Fact]
     public void Pick_TwoChoices_SharesFollowPairwiseRanking()
     {
-        var (policy, balancer, backends, time, _) = Build([50, 10, 30], 0);
+        var (policy, balancer, backends, time, _) = Build([50, 10, 30], 0, new FastLbOptions { Choices = 2 });
         Warm(policy, backends);
         var counts = new int[3];
         for (int i = 0; i < 3000; i++)
