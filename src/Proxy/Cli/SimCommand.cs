@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using FastLb.Policy;
+using FastLb.Policy.Prediction;
 using FastLb.Policy.Logging;
 using FastLb.Policy.Simulation;
 using Spectre.Console;
@@ -25,10 +26,11 @@ internal static class SimCommand
         var warmup = new Option<string?>("--warmup") { Description = "Warm-up simulated time instead of the scenario's, e.g. 10s" };
         var json = new Option<bool>("--json") { Description = "Print the DESIGN.md document on stdout and nothing else" };
         var log = new Option<string?>("--log") { Description = "Write every simulated attempt to this request-log CSV (for fastlb train)" };
+        var model = new Option<string?>("--model") { Description = "Latency model file for the fastlb policy (made by fastlb train); without it fastlb runs model-free" };
 
         var command = new Command("sim", "Compare policies on scenarios in the discrete-event simulator (simulated time, real policy objects)")
         {
-            scenario, scenarioFile, policies, requests, seed, seeds, duration, warmup, json, log,
+            scenario, scenarioFile, policies, requests, seed, seeds, duration, warmup, json, log, model,
         };
         command.SetAction(parse => Run(
             parse.GetValue(scenario),
@@ -40,12 +42,13 @@ internal static class SimCommand
             ParseSeconds("--duration", parse.GetValue(duration), allowZero: false),
             ParseSeconds("--warmup", parse.GetValue(warmup), allowZero: true),
             parse.GetValue(json),
-            parse.GetValue(log)));
+            parse.GetValue(log),
+            LoadModel(parse.GetValue(model))));
         return command;
     }
 
     private static int Run(string? scenarioName, string[] scenarioFiles, string? policyList, long? maxRequests, ulong seed, int seedCount,
-        double? durationS, double? warmupS, bool json, string? logPath)
+        double? durationS, double? warmupS, bool json, string? logPath, ILatencyModel? model)
     {
         if (maxRequests is < 1)
         {
@@ -125,7 +128,7 @@ internal static class SimCommand
                             };
                             try
                             {
-                                report.Results.Add(ScenarioRunner.Run(scenario, context => Create(name, context), seed, seedCount, scenarioOptions, f => task.Value = f));
+                                report.Results.Add(ScenarioRunner.Run(scenario, context => Create(name, context with { Model = model }), seed, seedCount, scenarioOptions, f => task.Value = f));
                             }
                             catch (Exception e) when (e is not UsageException)
                             {
@@ -180,6 +183,23 @@ internal static class SimCommand
             {
                 Console.Error.WriteLine($"fastlb sim: warning: {scenario.Key}: the run ends at {durationS:0.#} s, too early to measure recovery of b{watch.Backend} after {watch.ToS:0.#} s");
             }
+        }
+    }
+
+    private static ILatencyModel? LoadModel(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return LatencyModelFile.Load(path);
+        }
+        catch (LatencyModelException e)
+        {
+            throw new UsageException($"--model: {e.Message}");
         }
     }
 
