@@ -108,6 +108,20 @@ internal sealed partial class Simulator
             capacityShare[i] = scenario.BackendCapacityRps[i] / scenario.NominalCapacityRps;
         }
 
+        // scenarios.md: weighted_round_robin gets static weights from capacity (an oracle); the
+        // others ignore weights. Relative to the smallest backend, rounded, at least 1.
+        double smallest = double.MaxValue;
+        for (int i = 0; i < n; i++)
+        {
+            smallest = Math.Min(smallest, scenario.BackendCapacityRps[i]);
+        }
+
+        int[] weights = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            weights[i] = smallest > 0 ? Math.Clamp((int)Math.Round(scenario.BackendCapacityRps[i] / smallest), 1, 1000) : 1;
+        }
+
         int balancerCount = spec.Balancers;
         _balancers = new Balancer[balancerCount];
         _states = new BackendState[balancerCount][];
@@ -116,7 +130,7 @@ internal sealed partial class Simulator
             var states = new BackendState[n];
             for (int i = 0; i < n; i++)
             {
-                states[i] = new BackendState(ids[i]);
+                states[i] = new BackendState(ids[i], weights[i]);
             }
 
             // Each balancer sees the backends through its own states, as separate proxy instances would.

@@ -82,6 +82,21 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public void Run_S2WithWeightedRoundRobin_SharesFollowCapacity()
+    {
+        // scenarios.md: weighted_round_robin gets static weights from capacity (4:2:1 in S2).
+        Scenario scenario = SimTestScenarios.Load("S2");
+        var options = new SimulationOptions { Seed = 4, WarmupS = 5, DurationS = 60 };
+
+        SimulationResult result = new Simulator(scenario, SimTestScenarios.Policy(PolicyNames.WeightedRoundRobin), options).Run();
+
+        for (int i = 0; i < scenario.BackendCapacityRps.Length; i++)
+        {
+            Assert.InRange(result.Share(i), result.CapacityShare[i] - 0.005, result.CapacityShare[i] + 0.005);
+        }
+    }
+
+    [Fact]
     public void Run_S3WithLeastConnections_Backend0ShareDropsInWindow()
     {
         Scenario scenario = SimTestScenarios.Load("S3");
