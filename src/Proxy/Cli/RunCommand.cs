@@ -7,7 +7,6 @@ namespace FastLb.Proxy.Cli;
 /// <summary><c>fastlb run</c>: the proxy, from a config file or from flags for one pool.</summary>
 internal static class RunCommand
 {
-    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -82,15 +81,6 @@ internal static class RunCommand
     /// <summary>Runs until SIGTERM or Ctrl-C, then drains and exits 0.</summary>
     internal static async Task<int> RunAsync(ProxyConfig config)
     {
-        // Socket completions run on the epoll threads instead of hopping to the thread pool: the
-        // proxy's continuations never block, and bench/load.sh measured 20.0k -> 34.8k req/s
-        // (wrk -c32, two echo backends). Read once when the first socket is used, so set it first;
-        // an operator's own setting wins.
-        if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
-        {
-            Environment.SetEnvironmentVariable(InlineCompletions, "1");
-        }
-
         await using var server = new ProxyServer(config);
         try
         {
