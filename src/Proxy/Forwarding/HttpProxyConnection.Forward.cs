@@ -130,7 +130,19 @@ internal sealed partial class HttpProxyConnection
             }
 
             upstream.Requests++;
-            SendResult sent = await SendAndRelayAsync(upstream, head, hasBody, exchange, headConsumed, canRetry: reused && attempt == 0 && !hasBody).ConfigureAwait(false);
+            SendResult sent;
+            try
+            {
+                sent = await SendAndRelayAsync(upstream, head, hasBody, exchange, headConsumed, canRetry: reused && attempt == 0 && !hasBody).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsConnectionFailure(e))
+            {
+                // The client went away mid-exchange: the pick still gets its one outcome.
+                Finish(exchange, features, exchange.Status, exchange.Error == OutcomeError.None ? OutcomeError.Reset : exchange.Error);
+                await upstream.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
             headConsumed |= sent != SendResult.RetryOnFreshConnection;
             if (sent == SendResult.RetryOnFreshConnection)
             {

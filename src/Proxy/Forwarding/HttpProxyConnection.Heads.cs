@@ -76,7 +76,8 @@ internal sealed partial class HttpProxyConnection
 
         output.Write(_clientAddress);
         output.Write("\r\nX-Forwarded-Proto: http\r\n"u8);
-        if (_assignedId != 0)
+        // Only when the client sent none: an over-long id of the client's is forwarded as it came.
+        if (_request.RequestIdHeader < 0)
         {
             output.Write("X-Request-Id: "u8);
             output.Write(RequestIdBytes);

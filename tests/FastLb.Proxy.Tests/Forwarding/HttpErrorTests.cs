@@ -197,6 +197,28 @@ public sealed class HttpErrorTests
         Assert.True(backend.Accepted >= 10);
     }
 
+    [Fact]
+    public async Task ClientGoneMidResponse_OutcomeReportedAndInFlightBackToZero()
+    {
+        await using TestBackend backend = await TestBackend.StartAsync("b");
+        await using ProxyHost proxy = await ProxyHost.StartAsync([backend.Address]);
+        var state = proxy.Server.Pools[0].Backends[0].State;
+        await using (RawHttp raw = await RawHttp.ConnectAsync(proxy.EndPoint))
+        {
+            await raw.SendAsync("GET /size/52428800 HTTP/1.1\r\nHost: x\r\n\r\n");
+            byte[] some = new byte[1024];
+            await raw.Socket.ReceiveAsync(some, System.Net.Sockets.SocketFlags.None);
+            raw.Socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        }
+
+        await Admin.AdminEndpointTests.WaitUntilAsync(() => state.Requests == 1);
+
+        Assert.Equal(0, state.InFlight);
+        Assert.Equal(0, proxy.Server.Pools[0].Balancer.InFlight);
+        // The client left; the backend did nothing wrong, so it is not charged a failure.
+        Assert.Equal(0, state.Failures);
+    }
+
     internal static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
