@@ -10,7 +10,7 @@ namespace FastLb.Policy.Learning;
 /// <para>A pick samples <see cref="FastLbOptions.Choices"/> distinct random available backends and
 /// takes the one with the lowest score:</para>
 /// <code>
-/// with a model:    score(b) = max(P(b, route, inflight(b)) + shrink(Q(b), 0.1 P), 0.1 ms) x (1 + 0.1 inflight(b))
+/// with a model:    score(b) = max(P(b, route, inflight(b)) + shrink(Q(b), 0.1 P), 0.1 ms) x (1 + 0.3 inflight(b))
 /// without a model: score(b) = max(E(b) + shrink(Q(b), 0.1 E), 0.1 ms) x (inflight(b) + 1)
 /// shrink(q, t) = sign(q) max(|q| - t, 0)
 /// </code>
