@@ -24,7 +24,8 @@ namespace FastLb.Policy.Learning;
 /// outcome, floor 0.01) a pick takes a random one of its candidates: together they find a backend
 /// that recovered. Random candidates (two or more) keep concurrent picks from herding onto the
 /// backend that looks best.</para>
-/// <para>The model is never called on the pick path: a report that finds the table older than
+/// <para>The model is never called on the pick path: by default (<see cref="FastLbOptions.RefreshOnReport"/>)
+/// a report that finds the table older than
 /// <see cref="FastLbOptions.RefreshInterval"/> (on <see cref="PolicyContext.Time"/>, so the
 /// simulator refreshes on simulated time, deterministically) and wins an interlocked flag predicts
 /// every known backend x route x in-flight point and publishes the new table with one volatile
@@ -51,6 +52,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private readonly BackendState?[] _probes;
     private readonly long _refreshTicks;
     private readonly int _choices;
+    private readonly bool _refreshOnReport;
     private PredictionTableSnapshot? _table;
     private long _lastRefresh;
     private int _refreshing;
@@ -65,6 +67,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Choices, 2, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Choices, MaxChoices, nameof(options));
         _choices = _options.Choices;
+        _refreshOnReport = _options.RefreshOnReport;
         _model = context.Model;
         _routes = [.. context.Routes];
         _time = context.Time;
@@ -186,7 +189,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
             Volatile.Write(ref _epsilon, Math.Max(exploration.EpsilonFloor, epsilon * exploration.EpsilonDecay));
         }
 
-        if (Volatile.Read(ref _model) is not null && now - Volatile.Read(ref _lastRefresh) >= _refreshTicks)
+        if (_refreshOnReport && Volatile.Read(ref _model) is not null && now - Volatile.Read(ref _lastRefresh) >= _refreshTicks)
         {
             Refresh(now);
         }
@@ -216,7 +219,9 @@ public sealed class FastLbPolicy : IRoutingPolicy
         Refresh(_time.GetTimestamp());
     }
 
-    /// <summary>Rebuilds the prediction table now (tests; the policy refreshes by itself on reports).</summary>
+    /// <summary>Rebuilds the prediction table now: for tests, and for a host that refreshes from its own timer
+    /// (<see cref="FastLbOptions.RefreshOnReport"/> false); by default the policy refreshes by itself on reports.
+    /// Safe to call from any thread: a call racing another refresh returns without building.</summary>
     internal void RefreshNow() => Refresh(_time.GetTimestamp());
 
     /// <summary>Soft-thresholds a correction by a fraction of the expectation: errors within the
