@@ -7,7 +7,7 @@ namespace FastLb.Policy.Learning;
 
 /// <summary><c>fastlb</c>, the learned policy: predicted latency from the offline model, corrected online, over a few random choices.</summary>
 /// <remarks>
-/// <para>A pick samples <see cref="FastLbOptions.Choices"/> distinct random available backends and
+/// <para>A pick samples <see cref="FastLbOptions.Choices"/> (at most n - 1 of a pool of n, at least 2) distinct random available backends and
 /// takes the one with the lowest score:</para>
 /// <code>
 /// with a model:    score(b) = max(P(b, route, inflight(b)) + shrink(Q(b), 0.1 P), 0.1 ms) x (1 + 0.3 inflight(b))
@@ -101,7 +101,11 @@ public sealed class FastLbPolicy : IRoutingPolicy
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
     {
         Span<int> sample = stackalloc int[MaxChoices];
-        int found = CandidateSampler.Sample(backends, request.ExcludeIndex, _random, sample[.._choices]);
+
+        // A sample of the whole pool would be a full scan: deterministic, so concurrent picks (and a
+        // backend whose correction is a hair below the others') herd. Leave at least one out.
+        int choices = Math.Min(_choices, Math.Max(2, backends.Length - 1));
+        int found = CandidateSampler.Sample(backends, request.ExcludeIndex, _random, sample[..choices]);
         if (found <= 1)
         {
             if (found == 1)

@@ -44,12 +44,20 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
     [Fact]
     public void Pick_ModelRanksBackends_FollowsPredictions()
     {
-        var (policy, _, backends, _, _) = Build([50, 10, 30], 0, new FastLbOptions { Choices = 3, Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } });
+        // 4 choices on a pool of 4 compare 3 (never the whole pool): a sample holds backend 1 (10 ms)
+        // three times in four and then takes it; otherwise it is {0, 2, 3} and 2 (30 ms) wins.
+        var (policy, _, backends, _, _) = Build([50, 10, 30, 40], 0, new FastLbOptions { Choices = 4, Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } });
         Warm(policy, backends);
-        for (int i = 0; i < 100; i++)
+        var counts = new int[4];
+        for (int i = 0; i < 4000; i++)
         {
-            Assert.Equal(1, policy.Pick(backends, RequestFeatures.Empty));
+            counts[policy.Pick(backends, RequestFeatures.Empty)]++;
         }
+
+        Assert.Equal(0, counts[0]);
+        Assert.Equal(0, counts[3]);
+        Assert.InRange(counts[1], 2800, 3200);
+        Assert.Equal(4000, counts[1] + counts[2]);
     }
 
     [Fact]
