@@ -7,10 +7,10 @@ namespace FastLb.Policy.Learning;
 
 /// <summary><c>fastlb</c>, the learned policy: predicted latency from the offline model, corrected online, over a few random choices.</summary>
 /// <remarks>
-/// <para>A pick samples <see cref="FastLbOptions.Choices"/> distinct random available backends and
+/// <para>A pick samples <see cref="FastLbOptions.Choices"/> (at most n - 1 of a pool of n, at least 2) distinct random available backends and
 /// takes the one with the lowest score:</para>
 /// <code>
-/// with a model:    score(b) = max(P(b, route, inflight(b)) + shrink(Q(b), 0.1 P), 0.1 ms) x (1 + 0.1 inflight(b))
+/// with a model:    score(b) = max(P(b, route, inflight(b)) + shrink(Q(b), 0.1 P), 0.1 ms) x (1 + 0.3 inflight(b))
 /// without a model: score(b) = max(E(b) + shrink(Q(b), 0.1 E), 0.1 ms) x (inflight(b) + 1)
 /// shrink(q, t) = sign(q) max(|q| - t, 0)
 /// </code>
@@ -24,7 +24,8 @@ namespace FastLb.Policy.Learning;
 /// outcome, floor 0.01) a pick takes a random one of its candidates: together they find a backend
 /// that recovered. Random candidates (two or more) keep concurrent picks from herding onto the
 /// backend that looks best.</para>
-/// <para>The model is never called on the pick path: a report that finds the table older than
+/// <para>The model is never called on the pick path: by default (<see cref="FastLbOptions.RefreshOnReport"/>)
+/// a report that finds the table older than
 /// <see cref="FastLbOptions.RefreshInterval"/> (on <see cref="PolicyContext.Time"/>, so the
 /// simulator refreshes on simulated time, deterministically) and wins an interlocked flag predicts
 /// every known backend x route x in-flight point and publishes the new table with one volatile
@@ -51,6 +52,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private readonly BackendState?[] _probes;
     private readonly long _refreshTicks;
     private readonly int _choices;
+    private readonly bool _refreshOnReport;
     private PredictionTableSnapshot? _table;
     private long _lastRefresh;
     private int _refreshing;
@@ -65,6 +67,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Choices, 2, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Choices, MaxChoices, nameof(options));
         _choices = _options.Choices;
+        _refreshOnReport = _options.RefreshOnReport;
         _model = context.Model;
         _routes = [.. context.Routes];
         _time = context.Time;
@@ -98,7 +101,11 @@ public sealed class FastLbPolicy : IRoutingPolicy
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
     {
         Span<int> sample = stackalloc int[MaxChoices];
-        int found = CandidateSampler.Sample(backends, request.ExcludeIndex, _random, sample[.._choices]);
+
+        // A sample of the whole pool would be a full scan: deterministic, so concurrent picks (and a
+        // backend whose correction is a hair below the others') herd. Leave at least one out.
+        int choices = Math.Min(_choices, Math.Max(2, backends.Length - 1));
+        int found = CandidateSampler.Sample(backends, request.ExcludeIndex, _random, sample[..choices]);
         if (found <= 1)
         {
             if (found == 1)
@@ -186,7 +193,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
             Volatile.Write(ref _epsilon, Math.Max(exploration.EpsilonFloor, epsilon * exploration.EpsilonDecay));
         }
 
-        if (Volatile.Read(ref _model) is not null && now - Volatile.Read(ref _lastRefresh) >= _refreshTicks)
+        if (_refreshOnReport && Volatile.Read(ref _model) is not null && now - Volatile.Read(ref _lastRefresh) >= _refreshTicks)
         {
             Refresh(now);
         }
@@ -216,7 +223,9 @@ public sealed class FastLbPolicy : IRoutingPolicy
         Refresh(_time.GetTimestamp());
     }
 
-    /// <summary>Rebuilds the prediction table now (tests; the policy refreshes by itself on reports).</summary>
+    /// <summary>Rebuilds the prediction table now: for tests, and for a host that refreshes from its own timer
+    /// (<see cref="FastLbOptions.RefreshOnReport"/> false); by default the policy refreshes by itself on reports.
+    /// Safe to call from any thread: a call racing another refresh returns without building.</summary>
     internal void RefreshNow() => Refresh(_time.GetTimestamp());
 
     /// <summary>Soft-thresholds a correction by a fraction of the expectation: errors within the

@@ -44,12 +44,20 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
     [Fact]
     public void Pick_ModelRanksBackends_FollowsPredictions()
     {
-        var (policy, _, backends, _, _) = Build([50, 10, 30], 0, new FastLbOptions { Choices = 3, Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } });
+        // 4 choices on a pool of 4 compare 3 (never the whole pool): a sample holds backend 1 (10 ms)
+        // three times in four and then takes it; otherwise it is {0, 2, 3} and 2 (30 ms) wins.
+        var (policy, _, backends, _, _) = Build([50, 10, 30, 40], 0, new FastLbOptions { Choices = 4, Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } });
         Warm(policy, backends);
-        for (int i = 0; i < 100; i++)
+        var counts = new int[4];
+        for (int i = 0; i < 4000; i++)
         {
-            Assert.Equal(1, policy.Pick(backends, RequestFeatures.Empty));
+            counts[policy.Pick(backends, RequestFeatures.Empty)]++;
         }
+
+        Assert.Equal(0, counts[0]);
+        Assert.Equal(0, counts[3]);
+        Assert.InRange(counts[1], 2800, 3200);
+        Assert.Equal(4000, counts[1] + counts[2]);
     }
 
     [Fact]
@@ -168,6 +176,46 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         }
 
         Assert.Equal(afterWarm + (5 * 4 * 3 * 8), model.Calls);
+    }
+
+    [Fact]
+    public void Report_RefreshOnReportOff_OnlyHostRefreshes()
+    {
+        var (policy, balancer, backends, time, model) = Build([20, 20, 20, 20], 0, new FastLbOptions { RefreshOnReport = false });
+        Warm(policy, backends);
+        long afterWarm = model.Calls;
+        for (int i = 0; i < 100; i++)
+        {
+            RequestFeatures request = RequestFeatures.Empty;
+            BackendState picked = balancer.Pick(ref request)!;
+            time.AdvanceMs(10);
+            balancer.Complete(picked, request, Pools.Ok(20));
+        }
+
+        // A second of reports, past five refresh intervals: the model is not called from Report.
+        Assert.Equal(afterWarm, model.Calls);
+
+        // The host's timer: one refresh, 4 backends x 3 route slots x 8 points.
+        policy.RefreshNow();
+        Assert.Equal(afterWarm + (4 * 3 * 8), model.Calls);
+        Assert.True(policy.HasPredictions);
+    }
+
+    [Fact]
+    public void Pick_DefaultInFlightTieBreak_PrefersIdleSlightlySlowerBackend()
+    {
+        // The model sees no cost in in-flight (slope 0); backend 0 answers in 20 ms, backend 1 in 24.
+        // Idle, 0 wins; with one request in flight the default tie-break (0.3 per request) makes it
+        // 20 x 1.3 = 26 > 24, so the idle one takes the pick (0.1 would have kept 0 at 22).
+        var options = new FastLbOptions { Choices = 2, Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } };
+        var (policy, _, backends, _, _) = Build([20, 24], 0, options);
+        Warm(policy, backends);
+        Assert.Equal(0, policy.Pick(backends, RequestFeatures.Empty));
+        backends[0].OnStarted();
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(1, policy.Pick(backends, RequestFeatures.Empty));
+        }
     }
 
     [Fact]
