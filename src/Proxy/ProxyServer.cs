@@ -24,9 +24,11 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly ConcurrentDictionary<Socket, byte> _tcpSockets = new();
     private readonly Dictionary<string, PoolRuntime> _pools = new(StringComparer.Ordinal);
     private readonly List<BoundListener> _bound = [];
+    private readonly List<FastLbPolicy> _learned = [];
     private HealthChecker? _health;
     private AdminServer? _admin;
     private ITimer? _sweeper;
+    private ITimer? _refresher;
     private int _state; // 0 new, 1 running, 2 draining, 3 stopped
 
     /// <summary>Builds the runtime of <paramref name="config"/>; nothing is bound until <see cref="StartAsync"/>.</summary>
@@ -64,14 +66,19 @@ internal sealed class ProxyServer : IAsyncDisposable
             }
 
             var context = new PolicyContext(states.Length, seed++, Time) { Routes = Router.RoutesOf(pool.Name, config.Routes), Model = Model?.Current };
-            if (!PolicyFactory.TryCreate(pool.Policy, context, out IRoutingPolicy? policy, out string? error))
+            IRoutingPolicy? policy;
+            if (pool.Policy == PolicyNames.FastLb)
+            {
+                // The proxy rebuilds the prediction table from its own timer (StartAsync), so no
+                // request's completion ever waits for the model.
+                var learned = new FastLbPolicy(context, FastLbOptions.Default with { RefreshOnReport = false });
+                Model?.Attach(learned);
+                _learned.Add(learned);
+                policy = learned;
+            }
+            else if (!PolicyFactory.TryCreate(pool.Policy, context, out policy, out string? error))
             {
                 throw new ConfigException([$"pools.{pool.Name}.policy: {error}"]);
-            }
-
-            if (policy is FastLbPolicy learned)
-            {
-                Model?.Attach(learned);
             }
 
             _pools.Add(pool.Name, new PoolRuntime(pool, new Balancer(policy!, states), backends));
@@ -174,6 +181,11 @@ internal sealed class ProxyServer : IAsyncDisposable
         _health = new HealthChecker(Pools, Time);
         _health.Start();
         _sweeper = Time.CreateTimer(_ => SweepIdle(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        if (_learned.Count > 0)
+        {
+            TimeSpan every = FastLbOptions.Default.RefreshInterval;
+            _refresher = Time.CreateTimer(_ => RefreshPredictions(), null, every, every);
+        }
         foreach (SocketListener listener in _listeners)
         {
             listener.Start();
@@ -208,6 +220,14 @@ internal sealed class ProxyServer : IAsyncDisposable
         else
         {
             _tcpSockets.TryRemove(socket, out _);
+        }
+    }
+
+    private void RefreshPredictions()
+    {
+        foreach (FastLbPolicy policy in _learned)
+        {
+            policy.RefreshNow();
         }
     }
 
@@ -286,6 +306,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         await DisposeListenersAsync().ConfigureAwait(false);
         _sweeper?.Dispose();
+        _refresher?.Dispose();
         Model?.Dispose();
         Timeouts.Dispose();
         if (_health is not null)

@@ -57,6 +57,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private long _lastRefresh;
     private int _refreshing;
     private long _refreshFailures;
+    private long _tableBuilds;
     private double _epsilon;
 
     /// <summary>Creates the policy for a pool; uses <see cref="PolicyContext.Model"/> when there is one.</summary>
@@ -88,6 +89,9 @@ public sealed class FastLbPolicy : IRoutingPolicy
 
     /// <summary>True when a prediction table from the model is published.</summary>
     public bool HasPredictions => Volatile.Read(ref _table) is not null;
+
+    /// <summary>Prediction tables built since start (from reports, <see cref="RefreshNow"/> or <see cref="SetModel"/>).</summary>
+    public long TableBuilds => Interlocked.Read(ref _tableBuilds);
 
     /// <summary>Refreshes that failed because the model threw; the previous table stays in use.</summary>
     public long RefreshFailures => Interlocked.Read(ref _refreshFailures);
@@ -271,6 +275,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         {
             Volatile.Write(ref _lastRefresh, now);
             Volatile.Write(ref _table, BuildTable(model, now));
+            Interlocked.Increment(ref _tableBuilds);
         }
         catch (Exception)
         {

@@ -86,6 +86,23 @@ public sealed class ModelWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task PredictionTable_RebuiltByTheProxysTimer_NotByRequests()
+    {
+        string path = Path.Combine(_folder, "latency.model");
+        File.Copy(RepositoryModel, path);
+        await using TestBackend a = await TestBackend.StartAsync("a");
+        await using ProxyHost proxy = await ProxyHost.StartAsync([a.Address], policy: "fastlb", configure: o => o.Model.Path = path);
+        var policy = (FastLbPolicy)proxy.Server.Pools[0].Balancer.Policy;
+
+        // No request at all: only the timer can build tables.
+        long first = policy.TableBuilds;
+        await Admin.AdminEndpointTests.WaitUntilAsync(() => policy.TableBuilds >= first + 2);
+
+        Assert.True(policy.HasPredictions);
+        Assert.Equal(0, a.Requests);
+    }
+
+    [Fact]
     public async Task InvalidModelAtStart_RefusedNamingTheField()
     {
         string path = Path.Combine(_folder, "broken.model");
