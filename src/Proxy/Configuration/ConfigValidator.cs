@@ -73,7 +73,13 @@ internal static class ConfigValidator
                 Positive(check.TimeoutMs, $"{at}.healthCheck.timeoutMs", errors);
             }
 
-            pools.Add(new PoolConfig(pool.Name ?? "", pool.Policy ?? "", backends, pool.HealthCheck));
+            HashKeySource? hashKey = HashKeySource.Parse(pool.HashKey);
+            if (hashKey is null)
+            {
+                errors.Add($"{at}.hashKey: must be 'client', 'header:NAME' or 'cookie:NAME', got '{pool.HashKey}'");
+            }
+
+            pools.Add(new PoolConfig(pool.Name ?? "", pool.Policy ?? "", backends, pool.HealthCheck) { HashKey = hashKey ?? HashKeySource.Client });
         }
 
         var listeners = new List<ListenerConfig>();

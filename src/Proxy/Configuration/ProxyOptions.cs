@@ -79,6 +79,9 @@ internal sealed class PoolOptions
     /// <summary>The pool's backends.</summary>
     public List<BackendOptions> Backends { get; set; } = [];
 
+    /// <summary>Affinity key for <c>consistent_hash</c>: <c>client</c> (default), <c>header:NAME</c> or <c>cookie:NAME</c>.</summary>
+    public string? HashKey { get; set; }
+
     /// <summary>Active health check; null means passive checks only.</summary>
     public HealthCheckOptions? HealthCheck { get; set; }
 }

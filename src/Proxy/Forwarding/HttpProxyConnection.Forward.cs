@@ -3,6 +3,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using FastLb.Policy;
+using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Logging;
 using FastLb.Proxy.Transport;
@@ -51,11 +52,32 @@ internal sealed partial class HttpProxyConnection
             BodyFraming.ContentLength => _request.ContentLength,
             _ => -1,
         };
-        features.HashKey = _clientHash;
+        features.HashKey = pool!.Config.HashKey.Kind == HashKeyKind.Client ? _clientHash : KeyFromRequest(pool.Config.HashKey);
 
         _exchange.Reset(pool!, route, started, _server.Time.GetUtcNow().ToUnixTimeMilliseconds());
         bool keepOpen = await ForwardAsync(head, features, _exchange).ConfigureAwait(false);
         return keepOpen && _request.KeepAlive && !IsDraining;
+    }
+
+    /// <summary>The affinity key from the header or cookie the pool names; 0 (no key) when the request has none.</summary>
+    private ulong KeyFromRequest(HashKeySource source)
+    {
+        ReadOnlySpan<byte> headerName = source.Kind == HashKeyKind.Header ? source.Name : "Cookie"u8;
+        for (int i = 0; i < _request.HeaderCount; i++)
+        {
+            if (!System.Text.Ascii.EqualsIgnoreCase(_request.NameOf(i), headerName))
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> value = source.Kind == HashKeyKind.Header ? _request.ValueOf(i) : AffinityKey.CookieValue(_request.ValueOf(i), source.Name);
+            if (!value.IsEmpty)
+            {
+                return AffinityKey.Of(value);
+            }
+        }
+
+        return 0;
     }
 
     private void TakeRequestId()

@@ -105,4 +105,33 @@ public sealed class ConfigValidatorTests
 
         Assert.Contains(e.Errors, line => line == "listeners[0].pool: required for a tcp listener");
     }
+
+    [Theory]
+    [InlineData("header:X User")]
+    [InlineData("query:id")]
+    [InlineData("cookie:")]
+    public void Validate_BadHashKey_NamesTheField(string hashKey)
+    {
+        var options = ConfigLoader.Parse("""
+            { "listeners": [ { "name": "w", "listen": "127.0.0.1:8080", "pool": "p" } ],
+              "pools": [ { "name": "p", "policy": "consistent_hash", "backends": [ { "address": "127.0.0.1:9101" } ] } ] }
+            """);
+        options.Pools[0].HashKey = hashKey;
+
+        var e = Assert.Throws<ConfigException>(() => ConfigValidator.Validate(options));
+
+        Assert.Contains(e.Errors, line => line.StartsWith("pools[0].hashKey", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("a=1; session=abc; b=2", "abc")]
+    [InlineData("session=\"quoted\"", "quoted")]
+    [InlineData("sessions=no; session=yes", "yes")]
+    [InlineData("a=1", "")]
+    public void CookieValue_FindsTheNamedCookie(string header, string expected)
+    {
+        ReadOnlySpan<byte> value = FastLb.Proxy.Forwarding.AffinityKey.CookieValue(System.Text.Encoding.ASCII.GetBytes(header), "session"u8);
+
+        Assert.Equal(expected, System.Text.Encoding.ASCII.GetString(value));
+    }
 }
