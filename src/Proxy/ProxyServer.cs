@@ -203,10 +203,10 @@ internal sealed class ProxyServer : IAsyncDisposable
     private Func<Socket, Task> TcpHandler(PoolRuntime pool, bool splice) =>
         socket => Task.Run(() => new TcpProxyConnection(this, pool, socket, splice).RunAsync());
 
-    /// <summary>Takes a backend out of rotation after a failed connect; health checks or probes bring it back.</summary>
-    public void OnConnectFailed(PoolRuntime pool, BackendRuntime backend)
+    /// <summary>Counts a failed connect and takes the backend out of rotation; health checks or probes bring it back.</summary>
+    public void OnConnectFailed(BackendRuntime backend)
     {
-        Interlocked.Increment(ref backend.ConnectFailuresInARow);
+        backend.Metrics.CountConnectFailure();
         backend.State.SetAvailable(false);
     }
 

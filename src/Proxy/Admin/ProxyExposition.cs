@@ -65,7 +65,7 @@ internal static class ProxyExposition
         }
 
         w.Family("fastlb_error_responses_total", "counter", "Answers the proxy made itself, by status.");
-        foreach (int status in new[] { 400, 404, 408, 413, 431, 501, 502, 503, 504, 505 })
+        foreach (int status in ErrorResponses.Statuses)
         {
             w.Sample("fastlb_error_responses_total", metrics.ErrorResponses(status), "status", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }

@@ -19,7 +19,4 @@ internal sealed class BackendRuntime(BackendConfig config, BackendState state, U
 
     /// <summary>Its counters.</summary>
     public BackendMetrics Metrics { get; } = new();
-
-    /// <summary>Consecutive failed connects, for passive ejection.</summary>
-    public int ConnectFailuresInARow;
 }

@@ -7,28 +7,32 @@ namespace FastLb.Proxy.Forwarding;
 /// <summary>The short answers the proxy makes itself (4xx/5xx), each closing the connection and carrying X-Request-Id.</summary>
 internal static class ErrorResponses
 {
-    private static readonly byte[][] s_heads = BuildHeads();
+    /// <summary>Every status the proxy answers with itself.</summary>
+    public static readonly int[] Statuses = [400, 404, 408, 413, 431, 501, 502, 503, 504, 505];
+
+    private static readonly byte[][] s_heads = Build(status =>
+        $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: text/plain\r\nContent-Length: {Body(status).Length}\r\nConnection: close\r\nX-Request-Id: ");
+
+    private static readonly byte[][] s_bodies = Build(status => "\r\n\r\n" + Body(status));
 
     /// <summary>Writes the answer for <paramref name="status"/> with request id <paramref name="requestId"/>.</summary>
     public static void Write(PipeWriter output, int status, ReadOnlySpan<byte> requestId)
     {
-        // Head prefix, then the id, then the end of the head and a one-line body.
+        // Head up to the id, the id, then the end of the head and a one-line body: all bytes made once.
         output.Write(s_heads[status]);
         output.Write(requestId);
-        output.Write("\r\n\r\n"u8);
-        output.Write(Encoding.ASCII.GetBytes(Body(status)));
+        output.Write(s_bodies[status]);
     }
 
-    private static byte[][] BuildHeads()
+    private static byte[][] Build(Func<int, string> text)
     {
-        var heads = new byte[600][];
-        foreach (int status in new[] { 400, 404, 408, 413, 431, 501, 502, 503, 504, 505 })
+        var table = new byte[600][];
+        foreach (int status in Statuses)
         {
-            heads[status] = Encoding.ASCII.GetBytes(
-                $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: text/plain\r\nContent-Length: {Body(status).Length}\r\nConnection: close\r\nX-Request-Id: ");
+            table[status] = Encoding.ASCII.GetBytes(text(status));
         }
 
-        return heads;
+        return table;
     }
 
     private static string Body(int status) => Reason(status).ToLowerInvariant() + "\n";

@@ -128,13 +128,11 @@ internal sealed partial class HttpProxyConnection
                 {
                     upstream = await backend.Upstream.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
                     backend.Metrics.CountOpened();
-                    Volatile.Write(ref backend.ConnectFailuresInARow, 0);
                 }
                 catch (Exception e) when (e is SocketException or TimeoutException)
                 {
-                    backend.Metrics.CountConnectFailure();
-                    _server.OnConnectFailed(pool, backend);
-                    Finish(exchange, features, 0, OutcomeError.Connect);
+                    _server.OnConnectFailed(backend);
+                    Finish(exchange, features, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect);
                     features.ExcludeIndex = index;
                     if (attempt == 0)
                     {
@@ -151,7 +149,6 @@ internal sealed partial class HttpProxyConnection
                 backend.Metrics.CountReused();
             }
 
-            upstream.Requests++;
             SendResult sent;
             try
             {

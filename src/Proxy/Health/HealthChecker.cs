@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using FastLb.Policy;
 using FastLb.Proxy.Forwarding;
+using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Health;
 
@@ -10,12 +11,13 @@ namespace FastLb.Proxy.Health;
 /// <remarks>
 /// Results reach the policies through <see cref="BackendState.SetAvailable"/> and
 /// <see cref="BackendState.SetHealth"/>, both single volatile writes, so picks never wait on a check.
-/// A backend that fails a connect on the hot path is ejected at once (see ProxyServer.OnConnectFailed)
+/// A backend that fails a connect on the hot path is ejected at once (ProxyServer.OnConnectFailed)
 /// and comes back when a check or probe succeeds.
 /// </remarks>
 internal sealed class HealthChecker : IAsyncDisposable
 {
     private static readonly TimeSpan s_probeInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(1);
 
     private readonly IReadOnlyList<PoolRuntime> _pools;
     private readonly TimeProvider _time;
@@ -142,15 +144,12 @@ internal sealed class HealthChecker : IAsyncDisposable
 
     private async Task<bool> ProbeAsync(EndPoint endPoint)
     {
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
         try
         {
-            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            using Socket socket = await SocketConnector.ConnectAsync(endPoint, s_probeTimeout, _stop.Token).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException or TimeoutException or OperationCanceledException)
         {
             return false;
         }

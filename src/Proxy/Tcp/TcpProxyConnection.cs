@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FastLb.Policy;
 using FastLb.Proxy.Forwarding;
+using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Tcp;
 
@@ -41,25 +42,22 @@ internal sealed class TcpProxyConnection
 
                 BackendRuntime backend = _pool.Backends[index];
                 long started = _server.Time.GetTimestamp();
-                Socket upstream = new(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                Socket upstream;
                 try
                 {
-                    using var timeout = new CancellationTokenSource(_server.Limits.UpstreamConnectTimeoutMs);
-                    await upstream.ConnectAsync(backend.Config.EndPoint, timeout.Token).ConfigureAwait(false);
+                    upstream = await SocketConnector.ConnectAsync(
+                        backend.Config.EndPoint, TimeSpan.FromMilliseconds(_server.Limits.UpstreamConnectTimeoutMs), CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is SocketException or OperationCanceledException)
+                catch (Exception e) when (e is SocketException or TimeoutException)
                 {
-                    upstream.Dispose();
-                    backend.Metrics.CountConnectFailure();
-                    _server.OnConnectFailed(_pool, backend);
-                    _pool.Balancer.Complete(backend.State, features, new RequestOutcome(0, 0, 0, e is SocketException ? OutcomeError.Connect : OutcomeError.Timeout));
+                    _server.OnConnectFailed(backend);
+                    _pool.Balancer.Complete(backend.State, features, new RequestOutcome(0, 0, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect));
                     backend.Metrics.CountRequest(0);
                     features.ExcludeIndex = index;
                     continue;
                 }
 
                 backend.Metrics.CountOpened();
-                Volatile.Write(ref backend.ConnectFailuresInARow, 0);
                 using (upstream)
                 {
                     _server.TrackTcp(upstream, add: true);

@@ -25,9 +25,6 @@ internal sealed class UpstreamConnection : IAsyncDisposable
     /// <summary>When the connection last finished a request, from <see cref="TimeProvider.GetTimestamp"/>.</summary>
     public long LastUsed { get; set; }
 
-    /// <summary>Requests sent on this connection.</summary>
-    public int Requests { get; set; }
-
     /// <summary>
     /// True when an idle connection still looks usable: the backend has not closed it and has
     /// sent nothing unasked (either would make the next response ambiguous).

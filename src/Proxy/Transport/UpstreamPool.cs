@@ -92,24 +92,7 @@ internal sealed class UpstreamPool
     /// <summary>Opens a new connection; throws <see cref="SocketException"/> or <see cref="TimeoutException"/> on failure.</summary>
     public async ValueTask<UpstreamConnection> ConnectAsync(CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_connectTimeout);
-        try
-        {
-            await socket.ConnectAsync(_endPoint, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            socket.Dispose();
-            throw new TimeoutException($"connect to {_endPoint} took longer than {_connectTimeout.TotalMilliseconds} ms");
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
+        Socket socket = await SocketConnector.ConnectAsync(_endPoint, _connectTimeout, cancellationToken).ConfigureAwait(false);
         return new UpstreamConnection(new SocketConnection(socket, _inputBufferBytes), _time.GetTimestamp());
     }
 
