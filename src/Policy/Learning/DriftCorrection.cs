@@ -2,16 +2,18 @@ using FastLb.Policy.Selection;
 
 namespace FastLb.Policy.Learning;
 
-/// <summary>The learned policy's online values: per backend, the smoothed error of what it expected (observed - expected latency), decaying toward 0.</summary>
+/// <summary>The learned policy's online Q values, one cell per (backend, load level): the smoothed error of what a pick expected (observed - expected latency), decaying toward 0.</summary>
 /// <remarks>
-/// Seen as a Q-learner, the state is the backend, the action sending to it, the reward the
-/// negated prediction error, and the discount 0 (one routing decision does not change, in
-/// expectation, the state the next one sees): Q += rate x (error - Q), with the design's learning
-/// rate 0.1. When read it is multiplied by exp(-dt / decay), dt since the backend's last outcome,
-/// so a penalty learned while a backend was slow fades when it is left alone and it is tried again;
-/// and a sample after such a gap weighs max(rate, 1 - exp(-dt / decay)) rather than the rate, as in
-/// peak EWMA, so the few samples exploration brings from a recovered backend count for more than
-/// one in a steady stream.
+/// A tabular Q-learner: the state is the chosen backend's <see cref="LoadLevel"/> when it was
+/// picked, the action sending to it, the reward the negated prediction error, stored in ms so that
+/// it adds to a prediction. The discount is 0 (one routing decision does not change, in
+/// expectation, the state the next one sees, and bootstrapping on the next state's best value
+/// would add a pool-wide offset that shifts every candidate alike): Q += rate x (error - Q), with
+/// the design's learning rate 0.1. When read it is multiplied by exp(-dt / decay), dt since the
+/// cell's last outcome, so a penalty learned while a backend was slow fades when it is left alone
+/// and it is tried again; and a sample after such a gap weighs max(rate, 1 - exp(-dt / decay))
+/// rather than the rate, as in peak EWMA, so the few samples exploration brings from a recovered
+/// backend count for more than one in a steady stream.
 /// Lock-free as in <see cref="Baselines.PeakEwmaEstimates"/>: the timestamp is swapped, the value
 /// updated with a compare-and-swap loop, a racing reader sees old or new, never torn, values.
 /// </remarks>
@@ -25,7 +27,7 @@ internal sealed class DriftCorrection
     private readonly double _rate;
     private readonly double _ticksPerDecay;
 
-    /// <summary>All zero, for <paramref name="capacity"/> positions.</summary>
+    /// <summary>All zero, for <paramref name="capacity"/> cells.</summary>
     public DriftCorrection(int capacity, TimeProvider time, double rate, double decaySeconds)
     {
         _valueMs = new double[Math.Max(capacity, 1)];

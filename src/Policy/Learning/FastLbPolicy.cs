@@ -10,20 +10,23 @@ namespace FastLb.Policy.Learning;
 /// <para>A pick samples <see cref="FastLbOptions.Choices"/> (at most n - 1 of a pool of n, at least 2) distinct random available backends and
 /// takes the one with the lowest score:</para>
 /// <code>
-/// with a model:    score(b) = max(P(b, route, inflight(b)) + shrink(Q(b), 0.1 P), 0.1 ms) x (1 + 0.3 inflight(b))
-/// without a model: score(b) = max(E(b) + shrink(Q(b), 0.1 E), 0.1 ms) x (inflight(b) + 1)
+/// with a model:    score(b) = max(P(b, route, inflight(b)) + shrink(Q(level(b), b), 0.1 P), 0.1 ms) x (1 + 0.3 inflight(b))
+/// without a model: score(b) = max(E(b) + shrink(Q(level(b), b), 0.1 E), 0.1 ms) x (inflight(b) + 1)
 /// shrink(q, t) = sign(q) max(|q| - t, 0)
 /// </code>
 /// <para>P is the model's prediction, read from a <see cref="PredictionTableSnapshot"/> and
 /// interpolated on in-flight, so the model's own view of queueing ranks the candidates. E is the
-/// peak-sensitive EWMA latency of peak_ewma (30 ms at start, 10 s decay). Q is the online
-/// correction (<see cref="DriftCorrection"/>): the smoothed error of what the pick expected
-/// (P, or E) against what came back, a failure counting as <see cref="FastLbOptions.FailureLatencyMs"/>;
-/// the model is what was learned offline, Q follows drift. Both Q and E decay toward 0 while a
-/// backend gets no traffic, and with the Q-learner's exploration schedule (0.1 x 0.995 per
-/// outcome, floor 0.01) a pick takes a random one of its candidates: together they find a backend
-/// that recovered. Random candidates (two or more) keep concurrent picks from herding onto the
-/// backend that looks best.</para>
+/// peak-sensitive EWMA latency of peak_ewma (30 ms at start, 10 s decay). Q is the online part, a
+/// tabular Q-learner (<see cref="DriftCorrection"/>): its state is the backend's
+/// <see cref="LoadLevel"/> (the thresholds of q_learning, <see cref="LoadLevels"/>), its action the
+/// backend, its value what the model got wrong there: the smoothed error of what the pick expected
+/// (P, or E) against what came back, a failure counting as <see cref="FastLbOptions.FailureLatencyMs"/>,
+/// learnt with q_learning's rate 0.1. The model is what was learned offline, Q follows drift, per
+/// load level, since a model is often right on an idle backend and wrong on a loaded one. Both Q and
+/// E decay toward 0 while a cell gets no traffic, and with the Q-learner's exploration schedule (0.1
+/// x 0.995 per outcome, floor 0.01) a pick takes a random one of its candidates: together they
+/// find a backend that recovered. Random candidates (two or more) keep concurrent picks from
+/// herding onto the backend that looks best.</para>
 /// <para>The model is never called on the pick path: by default (<see cref="FastLbOptions.RefreshOnReport"/>)
 /// a report that finds the table older than
 /// <see cref="FastLbOptions.RefreshInterval"/> (on <see cref="PolicyContext.Time"/>, so the
@@ -49,6 +52,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private readonly PeakEwmaEstimates _estimates;
     private readonly DriftCorrection _correction;
     private readonly double[] _decisionExpectedMs;
+    private readonly int[] _decisionCell;
     private readonly BackendState?[] _probes;
     private readonly long _refreshTicks;
     private readonly int _choices;
@@ -76,7 +80,8 @@ public sealed class FastLbPolicy : IRoutingPolicy
         _random = new SplitMix64Random(context.Seed);
         int capacity = Math.Max(context.BackendCount, 1);
         _estimates = new PeakEwmaEstimates(capacity, _time, PeakEwmaPolicy.InitialLatencyMs, _options.DecaySeconds);
-        _correction = new DriftCorrection(capacity, _time, _options.CorrectionRate, _options.DecaySeconds);
+        _correction = new DriftCorrection(capacity * LoadLevels.Count, _time, _options.CorrectionRate, _options.DecaySeconds);
+        _decisionCell = new int[capacity];
         _decisionExpectedMs = new double[capacity];
         _probes = new BackendState?[capacity];
         _refreshTicks = (long)(_options.RefreshInterval.TotalSeconds * _time.TimestampFrequency);
@@ -122,6 +127,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
 
         Span<double> expected = stackalloc double[MaxChoices];
         Span<int> inFlight = stackalloc int[MaxChoices];
+        Span<int> cells = stackalloc int[MaxChoices];
         PredictionTableSnapshot? table = Volatile.Read(ref _table);
         bool predicted = table is not null;
         int route = (uint)request.RouteId < (uint)_routes.Length ? request.RouteId : _routes.Length;
@@ -130,6 +136,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
             int index = sample[i];
             BackendState backend = backends[index];
             inFlight[i] = backend.InFlight;
+            cells[i] = Cell(index, backend);
             if (predicted)
             {
                 expected[i] = table!.Predict(index, backend, route, inFlight[i]);
@@ -148,12 +155,12 @@ public sealed class FastLbPolicy : IRoutingPolicy
             if (predicted)
             {
                 _estimates.Slots.Note(index, backend);
-                score = Math.Max(expected[i] + Shrink(_correction.ValueMs(index, now), expected[i]), MinScoreMs) * (1 + (_options.InFlightTieBreak * inFlight[i]));
+                score = Math.Max(expected[i] + Shrink(_correction.ValueMs(cells[i], now), expected[i]), MinScoreMs) * (1 + (_options.InFlightTieBreak * inFlight[i]));
             }
             else
             {
                 expected[i] = _estimates.LatencyMs(index, backend, now);
-                score = Math.Max(expected[i] + Shrink(_correction.ValueMs(index, now), expected[i]), MinScoreMs) * (inFlight[i] + 1);
+                score = Math.Max(expected[i] + Shrink(_correction.ValueMs(cells[i], now), expected[i]), MinScoreMs) * (inFlight[i] + 1);
             }
 
             if (score < bestScore)
@@ -172,6 +179,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         if ((uint)chosen < (uint)_decisionExpectedMs.Length)
         {
             Volatile.Write(ref _decisionExpectedMs[chosen], expected[best]);
+            Volatile.Write(ref _decisionCell[chosen], cells[best]);
         }
 
         return chosen;
@@ -186,7 +194,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         {
             double observed = outcome.IsFailure ? Math.Max(outcome.LatencyMs, _options.FailureLatencyMs) : outcome.LatencyMs;
             _estimates.ObserveAt(index, observed, now);
-            _correction.Observe(index, observed - Volatile.Read(ref _decisionExpectedMs[index]), now);
+            _correction.Observe(Volatile.Read(ref _decisionCell[index]), observed - Volatile.Read(ref _decisionExpectedMs[index]), now);
         }
 
         // A lost decay step (two reports racing) only leaves exploration one step higher.
@@ -203,8 +211,8 @@ public sealed class FastLbPolicy : IRoutingPolicy
         }
     }
 
-    /// <summary>The online correction of the backend at <paramref name="index"/> now, in ms (tests and /status).</summary>
-    public double CorrectionMs(int index) => _correction.ValueMs(index, _time.GetTimestamp());
+    /// <summary>The online correction of the backend at <paramref name="index"/> in load level <paramref name="level"/> now, in ms (tests and /status).</summary>
+    public double CorrectionMs(int index, LoadLevel level) => _correction.ValueMs((index * LoadLevels.Count) + (int)level, _time.GetTimestamp());
 
     /// <summary>The latency model in use, null when none.</summary>
     public ILatencyModel? Model => Volatile.Read(ref _model);
@@ -260,7 +268,12 @@ public sealed class FastLbPolicy : IRoutingPolicy
         }
 
         Volatile.Write(ref _decisionExpectedMs[index], expected);
+        Volatile.Write(ref _decisionCell[index], Cell(index, backend));
     }
+
+    /// <summary>The Q-table cell of sending to the backend at <paramref name="index"/> in its load level now.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Cell(int index, BackendState backend) => (index * LoadLevels.Count) + (int)LoadLevels.Of(backend);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Refresh(long now)

@@ -154,6 +154,43 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
     }
 
     [Fact]
+    public void Report_ModelWrongOnlyWhenLoaded_QLearnedForThatLoadLevelOnly()
+    {
+        // The model says 20 ms whatever the load; the backend answers 20 ms with little in flight
+        // and 120 ms with 12 in flight (level high). The online Q value of (backend, high) learns
+        // the 100 ms error; that of (backend, low) stays at 0.
+        var (policy, balancer, backends, time, _) = Build([20], 0);
+        Warm(policy, backends);
+        void Run(int requests, double latencyMs)
+        {
+            for (int i = 0; i < requests; i++)
+            {
+                RequestFeatures request = RequestFeatures.Empty;
+                BackendState picked = balancer.Pick(ref request)!;
+                time.AdvanceMs(1);
+                balancer.Complete(picked, request, Pools.Ok(latencyMs));
+            }
+        }
+
+        Run(300, 20);
+        var held = new (BackendState Backend, RequestFeatures Request)[12];
+        for (int i = 0; i < held.Length; i++)
+        {
+            RequestFeatures request = RequestFeatures.Empty;
+            held[i] = (balancer.Pick(ref request)!, request);
+        }
+
+        Assert.Equal(LoadLevel.High, LoadLevels.Of(backends[0]));
+        Run(300, 120);
+        Assert.InRange(policy.CorrectionMs(0, LoadLevel.High), 80, 100.5);
+        Assert.InRange(policy.CorrectionMs(0, LoadLevel.Low), -1, 1);
+        foreach (var (backend, request) in held)
+        {
+            balancer.Complete(backend, request, Pools.Ok(20));
+        }
+    }
+
+    [Fact]
     public void Report_RefreshInterval_ModelCalledOffPickPathOnly()
     {
         var (policy, balancer, backends, time, model) = Build([20, 20, 20, 20], 0);
