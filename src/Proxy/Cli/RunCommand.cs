@@ -114,12 +114,8 @@ internal static class RunCommand
             throw new UsageException(e.Message);
         }
 
-        foreach (BoundListener listener in server.Listeners)
-        {
-            Console.Error.WriteLine($"fastlb: {listener.Config.Mode.ToString().ToLowerInvariant()} listener '{listener.Config.Name}' on {listener.EndPoint}");
-        }
-
-        Console.Error.WriteLine($"fastlb: admin on http://{server.AdminEndPoint}");
+        // Signals are taken before the first line is printed, so whoever waits for that line (an
+        // operator's script, the process tests) can signal at once.
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -132,6 +128,13 @@ internal static class RunCommand
             context.Cancel = true;
             _ = Task.Run(server.ReloadAsync);
         });
+
+        foreach (BoundListener listener in server.Listeners)
+        {
+            Console.Error.WriteLine($"fastlb: {listener.Config.Mode.ToString().ToLowerInvariant()} listener '{listener.Config.Name}' on {listener.EndPoint}");
+        }
+
+        Console.Error.WriteLine($"fastlb: admin on http://{server.AdminEndPoint}");
         await stop.Task;
 
         Console.Error.WriteLine("fastlb: draining");
