@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using FastLb.Policy;
+using FastLb.Policy.Learning;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Metrics;
@@ -332,6 +333,80 @@ public sealed class ConfigReloadTests : IDisposable
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("no config file to reload", await response.Content.ReadAsStringAsync());
         Assert.Equal(0, proxy.Server.ReloadStatus.Refused);
+    }
+
+    [Fact]
+    public async Task Reload_TcpListenerBackendReplaced_OpenSessionStaysNewConnectionsMove()
+    {
+        await using TestBackend a = await TestBackend.StartAsync("a");
+        await using TestBackend b = await TestBackend.StartAsync("b");
+        string Tcp(string backend) => $$"""
+            {
+              "admin": { "listen": "127.0.0.1:0" },
+              "listeners": [ { "name": "raw", "listen": "127.0.0.1:0", "mode": "tcp", "pool": "main" } ],
+              "pools": [ { "name": "main", "policy": "round_robin", "backends": [ {{Backends([backend])}} ] } ]
+            }
+            """;
+        File.WriteAllText(_path, Tcp(a.Address));
+        await using ProxyHost proxy = await ProxyHost.StartFromFileAsync(_path);
+        using var open = new HttpClient { BaseAddress = proxy.BaseUri };
+        Assert.Equal("hello from a", await open.GetStringAsync("/hello"));
+
+        File.WriteAllText(_path, Tcp(b.Address));
+        ReloadResult result = await proxy.Server.ReloadAsync();
+
+        Assert.Equal(ReloadOutcome.Applied, result.Outcome);
+
+        // The open session (one kept-alive connection, one tcp session) stays on its backend.
+        Assert.Equal("hello from a", await open.GetStringAsync("/hello"));
+        using var fresh = new HttpClient { BaseAddress = proxy.BaseUri };
+        Assert.Equal("hello from b", await fresh.GetStringAsync("/hello"));
+    }
+
+    [Fact]
+    public async Task Reload_PoolTurnsFastLb_ModelLoadedAndNewPoliciesGetIt()
+    {
+        string model = Path.Combine(Path.GetTempPath(), $"fastlb-reload-{Guid.NewGuid():N}.model");
+        File.Copy(Tests.Model.ModelWatcherTests.RepositoryModel, model);
+        try
+        {
+            await using TestBackend a = await TestBackend.StartAsync("a");
+            await using TestBackend b = await TestBackend.StartAsync("b");
+            string WithModel(string policy, params string[] backends) =>
+                OnePool(policy, backends).Replace("\"pools\":", $"\"model\": {{ \"path\": \"{model}\" }},\n  \"pools\":");
+            File.WriteAllText(_path, WithModel("round_robin", a.Address));
+            await using ProxyHost proxy = await ProxyHost.StartFromFileAsync(_path);
+            using var client = new HttpClient { BaseAddress = proxy.BaseUri };
+            Assert.Null(proxy.Server.Model);
+
+            File.WriteAllText(_path, WithModel("fastlb", a.Address));
+            ReloadResult turned = await proxy.Server.ReloadAsync();
+
+            Assert.Equal(ReloadOutcome.Applied, turned.Outcome);
+            FastLb.Proxy.Model.ModelWatcher watcher = Assert.IsType<FastLb.Proxy.Model.ModelWatcher>(proxy.Server.Model);
+            var first = Assert.IsType<FastLbPolicy>(proxy.Server.Pools[0].Balancer.Policy);
+            Assert.NotNull(watcher.Current);
+            Assert.Same(watcher.Current, first.Model);
+            Assert.Equal("hello from a", await client.GetStringAsync("/hello"));
+
+            File.WriteAllText(_path, WithModel("fastlb", a.Address, b.Address));
+            ReloadResult grown = await proxy.Server.ReloadAsync();
+
+            Assert.Contains("pool 'main': new fastlb policy over the new backend set", grown.Changes);
+            var second = Assert.IsType<FastLbPolicy>(proxy.Server.Pools[0].Balancer.Policy);
+            Assert.NotSame(first, second);
+            Assert.Same(watcher.Current, second.Model);
+            Assert.Same(second, Assert.Single(proxy.Server.Routing.Learned));
+            Assert.Same(watcher, proxy.Server.Model);
+            for (int i = 0; i < 10; i++)
+            {
+                Assert.Matches("^hello from [ab]$", await client.GetStringAsync("/hello"));
+            }
+        }
+        finally
+        {
+            File.Delete(model);
+        }
     }
 
     /// <inheritdoc />
