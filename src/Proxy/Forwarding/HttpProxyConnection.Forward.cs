@@ -6,6 +6,7 @@ using FastLb.Policy;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Logging;
+using FastLb.Proxy.Routing;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Forwarding;
@@ -29,7 +30,7 @@ internal sealed partial class HttpProxyConnection
 
         // One volatile read of the routing snapshot; the request keeps the pool (and later the
         // backend) it gets here even if a config reload swaps the snapshot meanwhile.
-        Routing.RoutingSnapshot routing = _server.Routing;
+        RoutingSnapshot routing = _server.Routing;
         if (!routing.Listeners[_listener].Router!.TryMatch(_request.Host, _request.Path, out PoolRuntime? pool, out string? route, out int routeId))
         {
             _input.AdvanceTo(head.GetPosition(_request.Length));
