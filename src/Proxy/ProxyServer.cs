@@ -18,13 +18,18 @@ using FastLb.Proxy.Transport;
 namespace FastLb.Proxy;
 
 /// <summary>The proxy: listeners, pools, health checks, the admin endpoint and the request log, built from one config.</summary>
-internal sealed class ProxyServer : IAsyncDisposable
+/// <remarks>
+/// Pools, routers and limits live in a <see cref="RoutingSnapshot"/> that a config reload
+/// (<see cref="ReloadAsync"/>, in ProxyServer.Reload.cs) replaces with one volatile write;
+/// listeners, the admin endpoint, the request log and the model watcher are set up once.
+/// </remarks>
+internal sealed partial class ProxyServer : IAsyncDisposable
 {
     private readonly List<SocketListener> _listeners = [];
     private readonly ConcurrentDictionary<Socket, byte> _tcpSockets = new();
-    private readonly Dictionary<string, PoolRuntime> _pools = new(StringComparer.Ordinal);
-    private readonly List<BoundListener> _bound = [];
-    private readonly List<FastLbPolicy> _learned = [];
+    private RoutingSnapshot _routing;
+    private BoundListener[] _bound = [];
+    private ModelWatcher? _model;
     private HealthChecker? _health;
     private AdminServer? _admin;
     private ITimer? _sweeper;
@@ -32,59 +37,20 @@ internal sealed class ProxyServer : IAsyncDisposable
     private int _state; // 0 new, 1 running, 2 draining, 3 stopped
 
     /// <summary>Builds the runtime of <paramref name="config"/>; nothing is bound until <see cref="StartAsync"/>.</summary>
-    public ProxyServer(ProxyConfig config, TimeProvider? time = null)
+    /// <param name="config">The validated config.</param>
+    /// <param name="time">The clock; the system's when null.</param>
+    /// <param name="source">Where <see cref="ReloadAsync"/> reads a new config; null when the proxy runs from flags (nothing to reload).</param>
+    public ProxyServer(ProxyConfig config, TimeProvider? time = null, ConfigSource? source = null)
     {
-        Config = config;
         Time = time ?? TimeProvider.System;
+        Source = source;
         InputBufferBytes = Math.Max(64 * 1024, 2 * config.Limits.MaxHeaderBytes);
         Timeouts = new ConnectionTimeouts(Time);
-        if (config.ModelPath is { } modelPath && config.Pools.Any(p => p.Policy == PolicyNames.FastLb))
-        {
-            try
-            {
-                Model = new ModelWatcher(modelPath, Time, Console.Error);
-            }
-            catch (LatencyModelException e)
-            {
-                throw new ConfigException([$"model.path: {e.Message}"]);
-            }
-        }
+        _model = CreateModelWatcher(config);
+        _routing = Build(config, previous: null, generation: 1, changes: [], retired: []);
+        _model?.SetPolicies(_routing.Learned);
+        _reloadStatus = new ReloadStatus(1, Time.GetUtcNow(), 0, 0, null, null);
 
-        ulong seed = 1;
-        foreach (PoolConfig pool in config.Pools)
-        {
-            var states = new BackendState[pool.Backends.Count];
-            var backends = new BackendRuntime[pool.Backends.Count];
-            for (int i = 0; i < states.Length; i++)
-            {
-                BackendConfig backend = pool.Backends[i];
-                states[i] = new BackendState(backend.Address, backend.Weight);
-                var upstream = new UpstreamPool(
-                    backend.EndPoint, InputBufferBytes, Time, config.Limits.MaxIdlePerBackend,
-                    TimeSpan.FromMilliseconds(config.Limits.UpstreamConnectTimeoutMs), TimeSpan.FromMilliseconds(config.Limits.UpstreamIdleTimeoutMs));
-                backends[i] = new BackendRuntime(backend, states[i], upstream);
-            }
-
-            var context = new PolicyContext(states.Length, seed++, Time) { Routes = Router.RoutesOf(pool.Name, config.Routes), Model = Model?.Current };
-            IRoutingPolicy? policy;
-            if (pool.Policy == PolicyNames.FastLb)
-            {
-                // The proxy rebuilds the prediction table from its own timer (StartAsync), so no
-                // request's completion ever waits for the model.
-                var learned = new FastLbPolicy(context, FastLbOptions.Default with { RefreshOnReport = false });
-                Model?.Attach(learned);
-                _learned.Add(learned);
-                policy = learned;
-            }
-            else if (!PolicyFactory.TryCreate(pool.Policy, context, out policy, out string? error))
-            {
-                throw new ConfigException([$"pools.{pool.Name}.policy: {error}"]);
-            }
-
-            _pools.Add(pool.Name, new PoolRuntime(pool, new Balancer(policy!, states), backends));
-        }
-
-        Pools = [.. _pools.Values];
         var sinks = new List<IRequestLogSink>();
         if (config.RequestLog.Path is { } logPath)
         {
@@ -109,20 +75,26 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The config the proxy runs from.</summary>
-    public ProxyConfig Config { get; }
+    /// <summary>The routing snapshot in use: one volatile read, for the hot path.</summary>
+    public RoutingSnapshot Routing => Volatile.Read(ref _routing);
+
+    /// <summary>The config the proxy runs from now (changes on reload).</summary>
+    public ProxyConfig Config => Routing.Config;
+
+    /// <summary>Where a reload reads the config from; null when the proxy runs from flags.</summary>
+    public ConfigSource? Source { get; }
 
     /// <summary>The clock.</summary>
     public TimeProvider Time { get; }
 
-    /// <summary>Size and time limits.</summary>
-    public LimitsOptions Limits => Config.Limits;
+    /// <summary>Size and time limits of the config in use.</summary>
+    public LimitsOptions Limits => Routing.Config.Limits;
 
     /// <summary>Process-wide counters.</summary>
     public ProxyMetrics Metrics { get; } = new();
 
-    /// <summary>The latency model watcher, when a pool uses the <c>fastlb</c> policy.</summary>
-    public ModelWatcher? Model { get; }
+    /// <summary>The latency model watcher, once a pool uses the <c>fastlb</c> policy.</summary>
+    public ModelWatcher? Model => Volatile.Read(ref _model);
 
     /// <summary>The request log, when configured.</summary>
     public RequestLogWriter? Log { get; }
@@ -136,11 +108,11 @@ internal sealed class ProxyServer : IAsyncDisposable
     /// <summary>Assigns request ids.</summary>
     public RequestIds RequestIds { get; } = new();
 
-    /// <summary>The pools, in config order.</summary>
-    public IReadOnlyList<PoolRuntime> Pools { get; }
+    /// <summary>The pools of the config in use, in config order.</summary>
+    public IReadOnlyList<PoolRuntime> Pools => Routing.Pools;
 
     /// <summary>The listeners with the addresses actually bound.</summary>
-    public IReadOnlyList<BoundListener> Listeners => _bound;
+    public IReadOnlyList<BoundListener> Listeners => Volatile.Read(ref _bound);
 
     /// <summary>The admin endpoint's bound address, once started.</summary>
     public IPEndPoint? AdminEndPoint => _admin?.EndPoint;
@@ -158,19 +130,23 @@ internal sealed class ProxyServer : IAsyncDisposable
     public async Task StartAsync()
     {
         StartedAt = Time.GetUtcNow();
+        RoutingSnapshot routing = Routing;
+        var bound = new BoundListener[routing.Listeners.Length];
         try
         {
-            foreach (ListenerConfig listener in Config.Listeners)
+            for (int i = 0; i < routing.Listeners.Length; i++)
             {
+                ListenerConfig listener = routing.Listeners[i].Config;
                 SocketListener socketListener = listener.Mode == ListenerMode.Tcp
-                    ? new SocketListener(listener.EndPoint, TcpHandler(_pools[listener.Pool!], listener.Splice))
-                    : new SocketListener(listener.EndPoint, HttpHandler(listener));
+                    ? new SocketListener(listener.EndPoint, TcpHandler(i))
+                    : new SocketListener(listener.EndPoint, HttpHandler(i));
                 _listeners.Add(socketListener);
-                _bound.Add(new BoundListener(listener, socketListener.EndPoint));
+                bound[i] = new BoundListener(listener, socketListener.EndPoint);
             }
 
+            Volatile.Write(ref _bound, bound);
             _admin = new AdminServer(this);
-            await _admin.StartAsync(Config.Admin).ConfigureAwait(false);
+            await _admin.StartAsync(routing.Config.Admin).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
@@ -178,14 +154,10 @@ internal sealed class ProxyServer : IAsyncDisposable
             throw new ConfigException([$"cannot bind: {e.Message}"]);
         }
 
-        _health = new HealthChecker(Pools, Time);
+        _health = new HealthChecker(routing.Pools, Time);
         _health.Start();
         _sweeper = Time.CreateTimer(_ => SweepIdle(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        if (_learned.Count > 0)
-        {
-            TimeSpan every = FastLbOptions.Default.RefreshInterval;
-            _refresher = Time.CreateTimer(_ => RefreshPredictions(), null, every, every);
-        }
+        EnsureRefresher(routing);
         foreach (SocketListener listener in _listeners)
         {
             listener.Start();
@@ -194,14 +166,42 @@ internal sealed class ProxyServer : IAsyncDisposable
         Volatile.Write(ref _state, 1);
     }
 
-    private Func<Socket, Task> HttpHandler(ListenerConfig listener)
+    // Listeners are addressed by their position at start: a reload may change where a listener's
+    // traffic goes, never the listener itself, so the position names it in every generation.
+    private Func<Socket, Task> HttpHandler(int listener) =>
+        socket => new HttpProxyConnection(this, listener, new SocketConnection(socket, InputBufferBytes)).RunAsync();
+
+    private Func<Socket, Task> TcpHandler(int listener) =>
+        socket => Task.Run(() => new TcpProxyConnection(this, listener, socket).RunAsync());
+
+    /// <summary>Starts the timer that rebuilds the <c>fastlb</c> prediction tables, once a pool uses that policy.</summary>
+    private void EnsureRefresher(RoutingSnapshot routing)
     {
-        var router = new Router(listener.Name, Config.Routes, _pools, listener.Pool is null ? null : _pools[listener.Pool]);
-        return socket => new HttpProxyConnection(this, router, new SocketConnection(socket, InputBufferBytes)).RunAsync();
+        if (_refresher is null && routing.Learned.Length > 0)
+        {
+            // The proxy rebuilds the prediction table from its own timer, so no request's
+            // completion ever waits for the model.
+            TimeSpan every = FastLbOptions.Default.RefreshInterval;
+            _refresher = Time.CreateTimer(_ => RefreshPredictions(), null, every, every);
+        }
     }
 
-    private Func<Socket, Task> TcpHandler(PoolRuntime pool, bool splice) =>
-        socket => Task.Run(() => new TcpProxyConnection(this, pool, socket, splice).RunAsync());
+    private ModelWatcher? CreateModelWatcher(ProxyConfig config)
+    {
+        if (config.ModelPath is not { } modelPath || !config.Pools.Any(p => p.Policy == PolicyNames.FastLb))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new ModelWatcher(modelPath, Time, Console.Error);
+        }
+        catch (LatencyModelException e)
+        {
+            throw new ConfigException([$"model.path: {e.Message}"]);
+        }
+    }
 
     /// <summary>Counts a failed connect and takes the backend out of rotation; health checks or probes bring it back.</summary>
     public void OnConnectFailed(BackendRuntime backend)
@@ -225,7 +225,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     private void RefreshPredictions()
     {
-        foreach (FastLbPolicy policy in _learned)
+        foreach (FastLbPolicy policy in Routing.Learned)
         {
             policy.RefreshNow();
         }
@@ -305,6 +305,10 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
 
         await DisposeListenersAsync().ConfigureAwait(false);
+
+        // A reload under way finishes first (it replaces the health checker and may start the
+        // model watcher and its timer); later ones find the state and refuse.
+        await _reloadGate.WaitAsync().ConfigureAwait(false);
         _sweeper?.Dispose();
         _refresher?.Dispose();
         Model?.Dispose();

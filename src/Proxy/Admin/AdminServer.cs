@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FastLb.Proxy.Admin;
 
-/// <summary>The admin endpoint on its own port: <c>/health</c>, <c>/ready</c>, <c>/status</c>, <c>/metrics</c>.</summary>
+/// <summary>The admin endpoint on its own port: <c>/health</c>, <c>/ready</c>, <c>/status</c>, <c>/metrics</c>, and <c>POST /reload</c>.</summary>
 internal sealed class AdminServer : IAsyncDisposable
 {
     private readonly ProxyServer _server;
@@ -33,6 +33,11 @@ internal sealed class AdminServer : IAsyncDisposable
         app.MapGet("/ready", () => _server.IsReady ? Results.Text("ready\n") : Results.Text("not ready\n", statusCode: 503));
         app.MapGet("/status", () => Results.Bytes(StatusDocument.Render(_server), "application/json"));
         app.MapGet("/metrics", () => Results.Text(ProxyExposition.Render(_server), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPost("/reload", async () =>
+        {
+            Configuration.ReloadResult result = await _server.ReloadAsync().ConfigureAwait(false);
+            return Results.Text(ReloadDocument.Render(result), "application/json", System.Text.Encoding.UTF8, result.HttpStatus);
+        });
 
         await app.StartAsync().ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

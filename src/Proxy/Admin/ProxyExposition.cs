@@ -1,3 +1,4 @@
+using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Metrics;
@@ -80,6 +81,16 @@ internal static class ProxyExposition
         w.Sample("fastlb_request_log_records_dropped_total", metrics.LogRecordsDropped);
         w.Family("fastlb_request_log_records_lost_total", "counter", "Request log records a sink (file, PostgreSQL) failed to write.");
         w.Sample("fastlb_request_log_records_lost_total", metrics.LogRecordsLost);
+        ReloadStatus reloads = server.ReloadStatus;
+        w.Family("fastlb_config_reloads_total", "counter", "Config reloads (SIGHUP, POST /reload) by result: ok applied, error refused (the running config stays).");
+        w.Sample("fastlb_config_reloads_total", reloads.Applied, "result", "ok");
+        w.Sample("fastlb_config_reloads_total", reloads.Refused, "result", "error");
+        w.Family("fastlb_config_generation", "gauge", "Config generation running: 1 at start, one more per reload applied.");
+        w.Sample("fastlb_config_generation", reloads.Generation);
+        w.Family("fastlb_config_last_reload_successful", "gauge", "0 when the last reload was refused, else 1.");
+        w.Sample("fastlb_config_last_reload_successful", reloads.Last is null || reloads.Last.Outcome == ReloadOutcome.Applied ? 1 : 0);
+        w.Family("fastlb_config_last_reload_success_timestamp_seconds", "gauge", "When the running config was loaded (start or last reload applied), Unix seconds.");
+        w.Sample("fastlb_config_last_reload_success_timestamp_seconds", reloads.LoadedAt.ToUnixTimeMilliseconds() / 1000.0);
         if (server.Model is { } watcher)
         {
             Model.ModelState state = watcher.State;

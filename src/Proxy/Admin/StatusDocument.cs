@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FastLb.Policy;
 using FastLb.Policy.Prediction;
+using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Model;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Metrics;
@@ -103,6 +104,7 @@ internal static class StatusDocument
             w.WriteNumber("gen2_collections", GC.CollectionCount(2));
             w.WriteEndObject();
             WriteModel(w, server);
+            WriteConfig(w, server);
             w.WriteStartObject("request_log");
             w.WriteStartArray("targets");
             foreach (string target in server.Log?.Targets ?? [])
@@ -119,6 +121,32 @@ internal static class StatusDocument
         }
 
         return stream.ToArray();
+    }
+
+    private static void WriteConfig(Utf8JsonWriter w, ProxyServer server)
+    {
+        ReloadStatus reloads = server.ReloadStatus;
+        w.WriteStartObject("config");
+        w.WriteString("path", server.Source?.Path);
+        w.WriteNumber("generation", reloads.Generation);
+        w.WriteString("loaded_at", reloads.LoadedAt);
+        w.WriteNumber("reloads", reloads.Applied);
+        w.WriteNumber("reload_failures", reloads.Refused);
+        if (reloads.Last is { } last)
+        {
+            w.WriteStartObject("last_reload");
+            w.WriteString("at", reloads.LastAt!.Value);
+            w.WriteString("result", last.Result);
+            ReloadDocument.WriteLines(w, "changes", last.Changes);
+            ReloadDocument.WriteLines(w, "errors", last.Errors);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("last_reload");
+        }
+
+        w.WriteEndObject();
     }
 
     private static void WriteModel(Utf8JsonWriter w, ProxyServer server)

@@ -29,7 +29,10 @@ internal static class RunCommand
                 parse.GetValue(config), parse.GetValue(listen), parse.GetValue(backends) ?? [], parse.GetValue(mode)!,
                 parse.GetValue(policy)!, parse.GetValue(admin)!, parse.GetValue(requestLog),
                 listenGiven: parse.GetResult(listen) is not null, splice: !parse.GetValue(noSplice));
-            return RunAsync(proxyConfig).GetAwaiter().GetResult();
+            string? file = parse.GetValue(config);
+            string? logPath = parse.GetValue(requestLog);
+            ConfigSource? source = file is null ? null : new ConfigSource(file, () => LoadFile(file, logPath));
+            return RunAsync(proxyConfig, source).GetAwaiter().GetResult();
         });
         return command;
     }
@@ -46,8 +49,7 @@ internal static class RunCommand
                     throw new UsageException("--config cannot be combined with --listen or --backend");
                 }
 
-                ProxyConfig loaded = ConfigLoader.LoadFile(file);
-                return requestLog is null ? loaded : loaded with { RequestLog = new RequestLogOptions { Path = requestLog, Postgres = loaded.RequestLog.Postgres, QueueCapacity = loaded.RequestLog.QueueCapacity } };
+                return LoadFile(file, requestLog);
             }
 
             if (listen is null)
@@ -80,8 +82,16 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>Runs until SIGTERM or Ctrl-C, then drains and exits 0.</summary>
-    internal static async Task<int> RunAsync(ProxyConfig config)
+    /// <summary>Loads the config file with the <c>--request-log</c> override applied, at start and on every reload alike.</summary>
+    /// <exception cref="ConfigException">The file is unreadable or invalid.</exception>
+    internal static ProxyConfig LoadFile(string file, string? requestLog)
+    {
+        ProxyConfig loaded = ConfigLoader.LoadFile(file);
+        return requestLog is null ? loaded : loaded with { RequestLog = new RequestLogOptions { Path = requestLog, Postgres = loaded.RequestLog.Postgres, QueueCapacity = loaded.RequestLog.QueueCapacity } };
+    }
+
+    /// <summary>Runs until SIGTERM or Ctrl-C, then drains and exits 0; SIGHUP reloads the config file.</summary>
+    internal static async Task<int> RunAsync(ProxyConfig config, ConfigSource? source = null)
     {
         // Socket completions run on the epoll threads instead of hopping to the thread pool (the
         // proxy's continuations never block). bench/load.sh, interleaved with nginx and HAProxy:
@@ -94,7 +104,7 @@ internal static class RunCommand
             Environment.SetEnvironmentVariable(InlineCompletions, "1");
         }
 
-        await using var server = new ProxyServer(config);
+        await using var server = new ProxyServer(config, source: source);
         try
         {
             await server.StartAsync();
@@ -104,15 +114,27 @@ internal static class RunCommand
             throw new UsageException(e.Message);
         }
 
+        // Signals are taken before the first line is printed, so whoever waits for that line (an
+        // operator's script, the process tests) can signal at once.
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+
+        // SIGHUP reloads the config file, as nginx -s reload and HAProxy do; the reload logs its own
+        // outcome (and, started from flags, that there is no file to reload). Cancel skips the
+        // default action, which would end the process.
+        using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            _ = Task.Run(server.ReloadAsync);
+        });
+
         foreach (BoundListener listener in server.Listeners)
         {
             Console.Error.WriteLine($"fastlb: {listener.Config.Mode.ToString().ToLowerInvariant()} listener '{listener.Config.Name}' on {listener.EndPoint}");
         }
 
         Console.Error.WriteLine($"fastlb: admin on http://{server.AdminEndPoint}");
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         await stop.Task;
 
         Console.Error.WriteLine("fastlb: draining");

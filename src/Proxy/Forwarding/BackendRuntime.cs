@@ -6,7 +6,11 @@ using FastLb.Proxy.Transport;
 namespace FastLb.Proxy.Forwarding;
 
 /// <summary>Everything the proxy keeps for one backend of one pool.</summary>
-internal sealed class BackendRuntime(BackendConfig config, BackendState state, UpstreamPool upstream)
+/// <remarks>
+/// A config reload that keeps the backend (same pool, same address) makes a new one with
+/// <see cref="WithConfig"/> around the same state, keep-alive pool and counters.
+/// </remarks>
+internal sealed class BackendRuntime(BackendConfig config, BackendState state, UpstreamPool upstream, BackendMetrics? metrics = null)
 {
     /// <summary>The backend's validated config; <see cref="BackendConfig.Address"/> is its id.</summary>
     public BackendConfig Config { get; } = config;
@@ -18,5 +22,8 @@ internal sealed class BackendRuntime(BackendConfig config, BackendState state, U
     public UpstreamPool Upstream { get; } = upstream;
 
     /// <summary>Its counters.</summary>
-    public BackendMetrics Metrics { get; } = new();
+    public BackendMetrics Metrics { get; } = metrics ?? new();
+
+    /// <summary>The same backend under <paramref name="next"/>, its new config: same state, keep-alive pool and counters.</summary>
+    public BackendRuntime WithConfig(BackendConfig next, UpstreamPool? upstream = null) => new(next, State, upstream ?? Upstream, Metrics);
 }

@@ -6,6 +6,7 @@ using FastLb.Policy;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Logging;
+using FastLb.Proxy.Routing;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Forwarding;
@@ -27,14 +28,17 @@ internal sealed partial class HttpProxyConnection
         long started = _server.Time.GetTimestamp();
         TakeRequestId();
 
-        if (!_router.TryMatch(_request.Host, _request.Path, out PoolRuntime? pool, out string? route, out int routeId))
+        // One volatile read of the routing snapshot; the request keeps the pool (and later the
+        // backend) it gets here even if a config reload swaps the snapshot meanwhile.
+        RoutingSnapshot routing = _server.Routing;
+        if (!routing.Listeners[_listener].Router!.TryMatch(_request.Host, _request.Path, out PoolRuntime? pool, out string? route, out int routeId))
         {
             _input.AdvanceTo(head.GetPosition(_request.Length));
             await RespondErrorAsync(404, OutcomeError.None).ConfigureAwait(false);
             return false;
         }
 
-        if (_request.Framing == BodyFraming.ContentLength && _request.ContentLength > _server.Limits.MaxBodyBytes)
+        if (_request.Framing == BodyFraming.ContentLength && _request.ContentLength > routing.Config.Limits.MaxBodyBytes)
         {
             _input.AdvanceTo(head.GetPosition(_request.Length));
             _server.Metrics.CountRejection(RejectReason.BodyTooLarge);

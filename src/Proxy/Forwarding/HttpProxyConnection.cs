@@ -6,7 +6,6 @@ using System.Net.Sockets;
 using FastLb.Policy;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Logging;
-using FastLb.Proxy.Routing;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Forwarding;
@@ -24,7 +23,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private const int DeadlineResponseHead = 3;
 
     private readonly ProxyServer _server;
-    private readonly Router _router;
+    private readonly int _listener;
     private readonly SocketConnection _client;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
@@ -47,11 +46,11 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     /// <summary>The longest client-given X-Request-Id echoed in the proxy's own answers.</summary>
     private const int MaxRequestIdBytes = 128;
 
-    /// <summary>Wraps an accepted client connection.</summary>
-    public HttpProxyConnection(ProxyServer server, Router router, SocketConnection client)
+    /// <summary>Wraps a client connection accepted by the listener at position <paramref name="listener"/> (its router is looked up per request, so a config reload applies to the next request).</summary>
+    public HttpProxyConnection(ProxyServer server, int listener, SocketConnection client)
     {
         _server = server;
-        _router = router;
+        _listener = listener;
         _client = client;
         _input = client.Input;
         _output = client.Output;

@@ -8,11 +8,16 @@ namespace FastLb.Proxy.Forwarding;
 internal sealed class PoolRuntime
 {
     /// <summary>Binds a pool's config to its runtime parts.</summary>
-    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends)
+    /// <param name="config">The pool's validated config.</param>
+    /// <param name="balancer">The policy and the backend states it picks from.</param>
+    /// <param name="backends">Backends, in the order of the balancer's states.</param>
+    /// <param name="latency">The histogram of the pool this one replaces on a config reload, so the series stays monotonic.</param>
+    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends, LatencyHistogram? latency = null)
     {
         Config = config;
         Balancer = balancer;
         Backends = backends;
+        Latency = latency ?? new();
     }
 
     /// <summary>The pool's validated config.</summary>
@@ -28,5 +33,5 @@ internal sealed class PoolRuntime
     public BackendRuntime[] Backends { get; }
 
     /// <summary>Latency of requests through the pool.</summary>
-    public LatencyHistogram Latency { get; } = new();
+    public LatencyHistogram Latency { get; }
 }

@@ -14,7 +14,8 @@ internal sealed class ModelWatcher : IDisposable
 {
     private readonly string _path;
     private readonly TimeProvider _time;
-    private readonly List<FastLbPolicy> _policies = [];
+    private readonly Lock _gate = new();
+    private FastLbPolicy[] _policies = [];
     private readonly ITimer _timer;
     private readonly TextWriter _log;
     private (long Length, DateTime WriteTime) _seen;
@@ -51,8 +52,26 @@ internal sealed class ModelWatcher : IDisposable
     /// <summary>The file watched.</summary>
     public string Path => _path;
 
-    /// <summary>Adds a policy that gets every new model.</summary>
-    public void Attach(FastLbPolicy policy) => _policies.Add(policy);
+    /// <summary>Sets the policies that get every new model (a config reload replaces them) and gives them the model in use.</summary>
+    /// <remarks>
+    /// Under the same lock as the swap in <see cref="Check"/>, so a policy built from the old model
+    /// while a new one was being swapped in still ends up with the new one. Cold path only.
+    /// </remarks>
+    public void SetPolicies(FastLbPolicy[] policies)
+    {
+        lock (_gate)
+        {
+            _policies = policies;
+            ILatencyModel? model = Current;
+            foreach (FastLbPolicy policy in policies)
+            {
+                if (!ReferenceEquals(policy.Model, model))
+                {
+                    policy.SetModel(model);
+                }
+            }
+        }
+    }
 
     /// <summary>Looks at the file now (the timer calls this every second).</summary>
     internal void Check()
@@ -80,12 +99,16 @@ internal sealed class ModelWatcher : IDisposable
             try
             {
                 TreeLatencyModel model = LatencyModelFile.Load(_path);
-                foreach (FastLbPolicy policy in _policies)
+                lock (_gate)
                 {
-                    policy.SetModel(model);
+                    foreach (FastLbPolicy policy in _policies)
+                    {
+                        policy.SetModel(model);
+                    }
+
+                    Volatile.Write(ref _state, state with { Model = model, LoadedAt = _time.GetUtcNow(), Reloads = state.Reloads + 1, LastError = null });
                 }
 
-                Volatile.Write(ref _state, state with { Model = model, LoadedAt = _time.GetUtcNow(), Reloads = state.Reloads + 1, LastError = null });
                 _log.WriteLine($"fastlb: model {_path} loaded (version {model.Info.Version}, validation RMSE {model.Info.ValidationRmseMs:0.###} ms)");
             }
             catch (Exception e) when (e is LatencyModelException or IOException or UnauthorizedAccessException)

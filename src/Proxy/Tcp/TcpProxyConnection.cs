@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FastLb.Policy;
 using FastLb.Proxy.Forwarding;
+using FastLb.Proxy.Routing;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Tcp;
@@ -9,17 +10,15 @@ namespace FastLb.Proxy.Tcp;
 internal sealed class TcpProxyConnection
 {
     private readonly ProxyServer _server;
-    private readonly PoolRuntime _pool;
+    private readonly int _listener;
     private readonly Socket _client;
-    private readonly bool _splice;
 
-    /// <summary>Wraps an accepted client socket.</summary>
-    public TcpProxyConnection(ProxyServer server, PoolRuntime pool, Socket client, bool splice)
+    /// <summary>Wraps a client socket accepted by the listener at position <paramref name="listener"/>.</summary>
+    public TcpProxyConnection(ProxyServer server, int listener, Socket client)
     {
         _server = server;
-        _pool = pool;
+        _listener = listener;
         _client = client;
-        _splice = splice;
     }
 
     /// <summary>Serves the connection to its end.</summary>
@@ -29,18 +28,22 @@ internal sealed class TcpProxyConnection
         _server.TrackTcp(_client, add: true);
         try
         {
+            // The session routes by the config in use when it was accepted, to its end.
+            ListenerRoutes routes = _server.Routing.Listeners[_listener];
+            PoolRuntime pool = routes.Pool!;
+            bool splice = routes.Config.Splice;
             var features = RequestFeatures.Empty;
             features.Timestamp = _server.Time.GetTimestamp();
             features.HashKey = AffinityKey.Of(_client.RemoteEndPoint);
             for (int attempt = 0; attempt < 2; attempt++)
             {
-                int index = _pool.Balancer.PickIndex(ref features);
+                int index = pool.Balancer.PickIndex(ref features);
                 if (index < 0)
                 {
                     return;
                 }
 
-                BackendRuntime backend = _pool.Backends[index];
+                BackendRuntime backend = pool.Backends[index];
                 long started = _server.Time.GetTimestamp();
                 Socket upstream;
                 try
@@ -51,7 +54,7 @@ internal sealed class TcpProxyConnection
                 catch (Exception e) when (e is SocketException or TimeoutException)
                 {
                     _server.OnConnectFailed(backend);
-                    _pool.Balancer.Complete(backend.State, features, new RequestOutcome(0, 0, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect));
+                    pool.Balancer.Complete(backend.State, features, new RequestOutcome(0, 0, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect));
                     backend.Metrics.CountRequest(0);
                     features.ExcludeIndex = index;
                     continue;
@@ -63,7 +66,7 @@ internal sealed class TcpProxyConnection
                     _server.TrackTcp(upstream, add: true);
                     try
                     {
-                        await TcpTunnel.RelayAsync(_client, upstream, _splice).ConfigureAwait(false);
+                        await TcpTunnel.RelayAsync(_client, upstream, splice).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -73,8 +76,8 @@ internal sealed class TcpProxyConnection
 
                 double ms = _server.Time.GetElapsedTime(started).TotalMilliseconds;
                 // A tcp session has no status: it is counted as an upstream connection, not a request.
-                _pool.Balancer.Complete(backend.State, features, new RequestOutcome(ms, ms, 0, OutcomeError.None));
-                _pool.Latency.Observe(ms);
+                pool.Balancer.Complete(backend.State, features, new RequestOutcome(ms, ms, 0, OutcomeError.None));
+                pool.Latency.Observe(ms);
                 return;
             }
         }

@@ -14,8 +14,12 @@ internal sealed class UpstreamPool
     private readonly EndPoint _endPoint;
     private readonly int _inputBufferBytes;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _connectTimeout;
-    private readonly TimeSpan _idleTimeout;
+    // Not readonly: a config reload sets new limits on the pools of the backends it keeps
+    // (SetTimeouts). A TimeSpan is one 8-byte field, written and read whole on a 64-bit runtime;
+    // a request that reads the old value just before a reload uses the old limit once.
+    private TimeSpan _connectTimeout;
+    private TimeSpan _idleTimeout;
+    private int _retired;
 
     /// <summary>Creates the pool of <paramref name="endPoint"/>.</summary>
     public UpstreamPool(EndPoint endPoint, int inputBufferBytes, TimeProvider time, int maxIdle, TimeSpan connectTimeout, TimeSpan idleTimeout)
@@ -27,6 +31,12 @@ internal sealed class UpstreamPool
         _connectTimeout = connectTimeout;
         _idleTimeout = idleTimeout;
     }
+
+    /// <summary>Idle connection slots: limits.maxIdlePerBackend when the pool was made.</summary>
+    public int MaxIdle => _idle.Length;
+
+    /// <summary>True once a config reload removed the backend: connections still in use are closed when returned.</summary>
+    public bool IsRetired => Volatile.Read(ref _retired) == 1;
 
     /// <summary>Idle connections now.</summary>
     public int IdleCount
@@ -82,6 +92,14 @@ internal sealed class UpstreamPool
         {
             if (Interlocked.CompareExchange(ref _idle[i], connection, null) is null)
             {
+                // Paired with Retire: each side makes its write with a full fence before it reads
+                // the other's, so a connection returned while the backend is retired is closed by
+                // one of the two.
+                if (Volatile.Read(ref _retired) == 1)
+                {
+                    CloseIdle(all: true);
+                }
+
                 return;
             }
         }
@@ -94,6 +112,21 @@ internal sealed class UpstreamPool
     {
         Socket socket = await SocketConnector.ConnectAsync(_endPoint, _connectTimeout, cancellationToken).ConfigureAwait(false);
         return new UpstreamConnection(new SocketConnection(socket, _inputBufferBytes), _time.GetTimestamp());
+    }
+
+    /// <summary>Applies new connect and idle timeouts (a config reload that keeps this backend).</summary>
+    public void SetTimeouts(TimeSpan connectTimeout, TimeSpan idleTimeout)
+    {
+        _connectTimeout = connectTimeout;
+        _idleTimeout = idleTimeout;
+    }
+
+    /// <summary>The backend left the config: closes idle connections now and every connection returned from here on.</summary>
+    /// <remarks>Requests still in flight on it finish on their connection (drain); nothing new is picked for it.</remarks>
+    public void Retire()
+    {
+        Interlocked.Exchange(ref _retired, 1);
+        CloseIdle(all: true);
     }
 
     /// <summary>Closes idle connections older than the idle timeout (all of them when <paramref name="all"/>).</summary>

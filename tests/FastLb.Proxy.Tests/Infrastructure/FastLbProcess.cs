@@ -92,6 +92,20 @@ public sealed partial class FastLbProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Sends SIGHUP (config reload).</summary>
+    public void Hangup()
+    {
+        using Process kill = Process.Start("kill", $"-HUP {_process.Id}");
+        kill.WaitForExit();
+    }
+
+    /// <summary>The admin endpoint's address, from the line <c>fastlb: admin on http://...</c> on stderr.</summary>
+    public Uri AdminUri()
+    {
+        Match match = AdminLine().Match(Stderr);
+        return match.Success ? new Uri(match.Groups[1].Value) : throw new InvalidOperationException("no admin line on stderr yet:\n" + Stderr);
+    }
+
     /// <summary>Waits for the exit and returns the exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -115,6 +129,9 @@ public sealed partial class FastLbProcess : IAsyncDisposable
 
     [GeneratedRegex(@"listener '[^']+' on (\S+)$")]
     private static partial Regex ListenerLine();
+
+    [GeneratedRegex(@"fastlb: admin on (http://\S+)")]
+    private static partial Regex AdminLine();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -41,6 +41,14 @@ internal sealed class ProxyHost : IAsyncDisposable
         return new ProxyHost(server);
     }
 
+    /// <summary>Starts a proxy from the config file at <paramref name="path"/>, which <see cref="ProxyServer.ReloadAsync"/> reads again.</summary>
+    internal static async Task<ProxyHost> StartFromFileAsync(string path)
+    {
+        var server = new ProxyServer(ConfigLoader.LoadFile(path), source: ConfigSource.FromFile(path));
+        await server.StartAsync();
+        return new ProxyHost(server);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 }
