@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastLb.Policy.Selection;
 
 namespace FastLb.Policy.Learning;
@@ -37,7 +38,8 @@ internal sealed class DriftCorrection
         Array.Fill(_stamp, time.GetTimestamp());
     }
 
-    /// <summary>The decayed correction of position <paramref name="index"/> in ms (0 outside the table).</summary>
+    /// <summary>The decayed correction of cell <paramref name="index"/> in ms (0 outside the table).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double ValueMs(int index, long now)
     {
         if ((uint)index >= (uint)_valueMs.Length)
@@ -45,7 +47,13 @@ internal sealed class DriftCorrection
             return 0;
         }
 
+        // Most cells of a model that predicts well hold exactly 0 (flushed): no decay to compute.
         double value = Volatile.Read(ref _valueMs[index]);
+        if (value == 0)
+        {
+            return 0;
+        }
+
         long elapsed = now - Volatile.Read(ref _stamp[index]);
         return value * Decay.Factor(elapsed / _ticksPerDecay);
     }
