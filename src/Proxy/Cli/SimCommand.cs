@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using FastLb.Policy;
+using FastLb.Policy.Learning;
 using FastLb.Policy.Prediction;
 using FastLb.Policy.Logging;
 using FastLb.Policy.Simulation;
@@ -27,10 +28,11 @@ internal static class SimCommand
         var json = new Option<bool>("--json") { Description = "Print the DESIGN.md document on stdout and nothing else" };
         var log = new Option<string?>("--log") { Description = "Write every simulated attempt to this request-log CSV (for fastlb train)" };
         var model = new Option<string?>("--model") { Description = "Latency model file for the fastlb policy (made by fastlb train); without it fastlb runs model-free" };
+        var qEncoding = new Option<string>("--q-encoding") { Description = "State encoding of q_learning: auto (joint up to 8 backends), joint (3^N states) or per-backend", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("sim", "Compare policies on scenarios in the discrete-event simulator (simulated time, real policy objects)")
         {
-            scenario, scenarioFile, policies, requests, seed, seeds, duration, warmup, json, log, model,
+            scenario, scenarioFile, policies, requests, seed, seeds, duration, warmup, json, log, model, qEncoding,
         };
         command.SetAction(parse => Run(
             parse.GetValue(scenario),
@@ -43,12 +45,13 @@ internal static class SimCommand
             ParseSeconds("--warmup", parse.GetValue(warmup), allowZero: true),
             parse.GetValue(json),
             parse.GetValue(log),
-            LoadModel(parse.GetValue(model))));
+            LoadModel(parse.GetValue(model)),
+            ParseEncoding(parse.GetValue(qEncoding))));
         return command;
     }
 
     private static int Run(string? scenarioName, string[] scenarioFiles, string? policyList, long? maxRequests, ulong seed, int seedCount,
-        double? durationS, double? warmupS, bool json, string? logPath, ILatencyModel? model)
+        double? durationS, double? warmupS, bool json, string? logPath, ILatencyModel? model, QStateEncoding encoding)
     {
         if (maxRequests is < 1)
         {
@@ -64,6 +67,10 @@ internal static class SimCommand
         foreach (Scenario scenario in scenarios)
         {
             WarnAboutShortRun(scenario, durationS ?? scenario.DurationS);
+            if (encoding == QStateEncoding.Joint && scenario.BackendCount > QLearningPolicy.MaxJointBackends)
+            {
+                throw new UsageException($"--q-encoding joint: scenario {scenario.Key} has {scenario.BackendCount} backends; the joint encoding (3^N states) takes at most {QLearningPolicy.MaxJointBackends}");
+            }
         }
 
         List<string> names = ParsePolicies(policyList);
@@ -128,7 +135,7 @@ internal static class SimCommand
                             };
                             try
                             {
-                                report.Results.Add(ScenarioRunner.Run(scenario, context => Create(name, context with { Model = model }), seed, seedCount, scenarioOptions, f => task.Value = f));
+                                report.Results.Add(ScenarioRunner.Run(scenario, context => Create(name, context with { Model = model }, encoding), seed, seedCount, scenarioOptions, f => task.Value = f));
                             }
                             catch (Exception e) when (e is not UsageException)
                             {
@@ -203,10 +210,25 @@ internal static class SimCommand
         }
     }
 
-    private static IRoutingPolicy Create(string name, PolicyContext context) =>
-        PolicyFactory.TryCreate(name, context, out IRoutingPolicy? policy, out string? error)
+    private static IRoutingPolicy Create(string name, PolicyContext context, QStateEncoding encoding)
+    {
+        if (name == PolicyNames.QLearning && encoding != QStateEncoding.Auto)
+        {
+            return new QLearningPolicy(context, encoding: encoding);
+        }
+
+        return PolicyFactory.TryCreate(name, context, out IRoutingPolicy? policy, out string? error)
             ? policy!
             : throw new InvalidOperationException(error);
+    }
+
+    private static QStateEncoding ParseEncoding(string? value) => value switch
+    {
+        null or "auto" => QStateEncoding.Auto,
+        "joint" => QStateEncoding.Joint,
+        "per-backend" => QStateEncoding.PerBackend,
+        _ => throw new UsageException($"--q-encoding: expected auto, joint or per-backend, found '{value}'"),
+    };
 
     private static (List<Scenario> Scenarios, bool Many) LoadScenarios(string? name, string[] files)
     {

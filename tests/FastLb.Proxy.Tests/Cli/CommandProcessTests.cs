@@ -27,8 +27,27 @@ public sealed class CommandProcessTests
     }
 
     [Theory]
+    [InlineData("joint")]
+    [InlineData("per-backend")]
+    public async Task Sim_QEncoding_RunsQLearningWithThatEncoding(string encoding)
+    {
+        string file = FindUp(Path.Combine("scenarios", "q-learning", "Q8-heterogeneous.json"));
+        (int exitCode, string stdout, string stderr) = await FastLbProcess.RunToEndAsync(
+            "sim", "--scenario-file", file, "--policies", "q_learning", "--q-encoding", encoding, "--duration", "20s", "--warmup", "2s", "--json");
+
+        Assert.True(exitCode == 0, stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        JsonElement result = doc.RootElement.GetProperty("results")[0];
+        Assert.Equal("q_learning", result.GetProperty("policy").GetString());
+        Assert.Equal(8, result.GetProperty("share").EnumerateObject().Count());
+        Assert.True(result.GetProperty("throughput_rps").GetDouble() > 0);
+    }
+
+    [Theory]
     [InlineData("sim", "--scenario", "S99")]
     [InlineData("sim", "--scenario", "S1", "--policies", "telepathy")]
+    [InlineData("sim", "--scenario", "S1", "--policies", "q_learning", "--q-encoding", "joint")]
+    [InlineData("sim", "--scenario", "S1", "--policies", "q_learning", "--q-encoding", "tabular")]
     [InlineData("train", "--logs", "/nonexistent/requests.csv", "--out", "/tmp/never.model")]
     [InlineData("backend", "warehouse", "--port", "0")]
     [InlineData("run", "--listen", "127.0.0.1:0", "--backend", "127.0.0.1:9", "--policy", "telepathy")]
@@ -69,5 +88,19 @@ public sealed class CommandProcessTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static string FindUp(string relative)
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
     }
 }
