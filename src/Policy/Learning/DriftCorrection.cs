@@ -26,7 +26,7 @@ internal sealed class DriftCorrection
     private readonly double[] _valueMs;
     private readonly long[] _stamp;
     private readonly double _rate;
-    private readonly double _ticksPerDecay;
+    private readonly double _decayPerTick;
 
     /// <summary>All zero, for <paramref name="capacity"/> cells.</summary>
     public DriftCorrection(int capacity, TimeProvider time, double rate, double decaySeconds)
@@ -34,7 +34,7 @@ internal sealed class DriftCorrection
         _valueMs = new double[Math.Max(capacity, 1)];
         _stamp = new long[_valueMs.Length];
         _rate = rate;
-        _ticksPerDecay = decaySeconds * time.TimestampFrequency;
+        _decayPerTick = 1 / (decaySeconds * time.TimestampFrequency);
         Array.Fill(_stamp, time.GetTimestamp());
     }
 
@@ -55,7 +55,7 @@ internal sealed class DriftCorrection
         }
 
         long elapsed = now - Volatile.Read(ref _stamp[index]);
-        return value * Decay.Factor(elapsed / _ticksPerDecay);
+        return value * Decay.Factor(elapsed * _decayPerTick);
     }
 
     /// <summary>Folds one prediction error of position <paramref name="index"/> into its value.</summary>
@@ -67,7 +67,7 @@ internal sealed class DriftCorrection
         }
 
         long previous = Interlocked.Exchange(ref _stamp[index], now);
-        double keep = Decay.Factor((now - previous) / _ticksPerDecay);
+        double keep = Decay.Factor((now - previous) * _decayPerTick);
         double weight = Math.Max(_rate, 1 - keep);
         ref double location = ref _valueMs[index];
         double current = Volatile.Read(ref location);

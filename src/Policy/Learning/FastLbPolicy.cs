@@ -126,47 +126,59 @@ public sealed class FastLbPolicy : IRoutingPolicy
         }
 
         Span<double> expected = stackalloc double[MaxChoices];
-        Span<int> inFlight = stackalloc int[MaxChoices];
         Span<int> cells = stackalloc int[MaxChoices];
+        long now = _clock.AtPick(request);
+        int best = -1;
+        double bestScore = double.MaxValue;
         PredictionTableSnapshot? table = Volatile.Read(ref _table);
-        bool predicted = table is not null;
-        int route = (uint)request.RouteId < (uint)_routes.Length ? request.RouteId : _routes.Length;
-        for (int i = 0; i < found; i++)
+        if (table is not null)
         {
-            int index = sample[i];
-            BackendState backend = backends[index];
-            inFlight[i] = backend.InFlight;
-            cells[i] = Cell(index, backend);
-            if (predicted)
+            int route = (uint)request.RouteId < (uint)_routes.Length ? request.RouteId : _routes.Length;
+            for (int i = 0; i < found; i++)
             {
-                expected[i] = table!.Predict(index, backend, route, inFlight[i]);
-                predicted = !double.IsNaN(expected[i]);
+                int index = sample[i];
+                BackendState backend = backends[index];
+                int inFlight = backend.InFlight;
+                double prediction = table.Predict(index, backend, route, inFlight);
+                if (double.IsNaN(prediction))
+                {
+                    // A candidate without a row: score them all without the model, on one scale.
+                    best = -1;
+                    break;
+                }
+
+                _estimates.Slots.Note(index, backend);
+                int cell = Cell(index, backend);
+                expected[i] = prediction;
+                cells[i] = cell;
+                double score = Math.Max(prediction + Shrink(_correction.ValueMs(cell, now), prediction), MinScoreMs) * (1 + (_options.InFlightTieBreak * inFlight));
+                if (score < bestScore)
+                {
+                    best = i;
+                    bestScore = score;
+                }
             }
         }
 
-        long now = _clock.AtPick(request);
-        int best = 0;
-        double bestScore = double.MaxValue;
-        for (int i = 0; i < found; i++)
+        if (best < 0)
         {
-            int index = sample[i];
-            BackendState backend = backends[index];
-            double score;
-            if (predicted)
+            best = 0;
+            bestScore = double.MaxValue;
+            for (int i = 0; i < found; i++)
             {
-                _estimates.Slots.Note(index, backend);
-                score = Math.Max(expected[i] + Shrink(_correction.ValueMs(cells[i], now), expected[i]), MinScoreMs) * (1 + (_options.InFlightTieBreak * inFlight[i]));
-            }
-            else
-            {
-                expected[i] = _estimates.LatencyMs(index, backend, now);
-                score = Math.Max(expected[i] + Shrink(_correction.ValueMs(cells[i], now), expected[i]), MinScoreMs) * (inFlight[i] + 1);
-            }
-
-            if (score < bestScore)
-            {
-                best = i;
-                bestScore = score;
+                int index = sample[i];
+                BackendState backend = backends[index];
+                int inFlight = backend.InFlight;
+                int cell = Cell(index, backend);
+                double estimate = _estimates.LatencyMs(index, backend, now);
+                expected[i] = estimate;
+                cells[i] = cell;
+                double score = Math.Max(estimate + Shrink(_correction.ValueMs(cell, now), estimate), MinScoreMs) * (inFlight + 1);
+                if (score < bestScore)
+                {
+                    best = i;
+                    bestScore = score;
+                }
             }
         }
 
