@@ -1,10 +1,12 @@
+using FastLb.Policy.Selection;
+
 namespace FastLb.Policy.Baselines;
 
 /// <summary><c>least_connections</c>: the available backend with the fewest requests in flight, by a full scan.</summary>
 /// <remarks>Ties go to the first one found from a rotating start, so equal backends share the load.</remarks>
 public sealed class LeastConnectionsPolicy : IRoutingPolicy
 {
-    private uint _next;
+    private readonly TurnCounter _turns = new();
 
     /// <inheritdoc />
     public string Name => PolicyNames.LeastConnections;
@@ -19,7 +21,7 @@ public sealed class LeastConnectionsPolicy : IRoutingPolicy
             return -1;
         }
 
-        int start = (int)((Interlocked.Increment(ref _next) - 1) % (uint)count);
+        int start = (int)(_turns.Next() % (uint)count);
         int best = -1;
         int bestInFlight = int.MaxValue;
         for (int i = 0; i < count; i++)

@@ -1,3 +1,5 @@
+using FastLb.Policy.Selection;
+
 namespace FastLb.Policy.Baselines;
 
 /// <summary><c>least_response_time</c>: the available backend with the lowest EWMA latency x (in-flight + 1), by a full scan.</summary>
@@ -13,7 +15,7 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
     /// <summary>Latency assumed for a backend before anything is known, in ms.</summary>
     public const double InitialLatencyMs = 30;
 
-    private uint _next;
+    private readonly TurnCounter _turns = new();
     private double _poolLatencyMs = InitialLatencyMs;
 
     /// <inheritdoc />
@@ -30,7 +32,7 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
         }
 
         double unknown = 0.5 * Volatile.Read(ref _poolLatencyMs);
-        int start = (int)((Interlocked.Increment(ref _next) - 1) % (uint)count);
+        int start = (int)(_turns.Next() % (uint)count);
         int best = -1;
         double bestCost = double.MaxValue;
         for (int i = 0; i < count; i++)

@@ -28,7 +28,7 @@ public sealed class PrequalPolicy : IRoutingPolicy
 
     private readonly SplitMix64Random _random;
     private double _hotThreshold = double.MaxValue;
-    private uint _picks;
+    private readonly TurnCounter _turns = new();
     private int _computing;
 
     /// <summary>Creates the policy with its own generator.</summary>
@@ -45,7 +45,7 @@ public sealed class PrequalPolicy : IRoutingPolicy
     [SkipLocalsInit]
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
     {
-        if ((Interlocked.Increment(ref _picks) & (ThresholdPeriod - 1)) == 1)
+        if ((_turns.Next() & (ThresholdPeriod - 1)) == 0)
         {
             UpdateThreshold(backends);
         }

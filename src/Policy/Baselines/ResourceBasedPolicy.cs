@@ -1,3 +1,5 @@
+using FastLb.Policy.Selection;
+
 namespace FastLb.Policy.Baselines;
 
 /// <summary><c>resource_based</c>: the available backend with the lowest load from its last health report.</summary>
@@ -25,7 +27,7 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
     /// <summary>Picks between recomputations of the mean reported CPU (reports arrive about once a second).</summary>
     public const int MeanPeriod = 64;
 
-    private uint _next;
+    private readonly TurnCounter _turns = new();
     private double _meanCpu;
 
     /// <inheritdoc />
@@ -41,7 +43,7 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
             return -1;
         }
 
-        uint ticket = Interlocked.Increment(ref _next) - 1;
+        uint ticket = _turns.Next();
         if ((ticket & (MeanPeriod - 1)) == 0)
         {
             UpdateMeanCpu(backends);
