@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastLb.Policy.Selection;
 
 namespace FastLb.Policy.Baselines;
@@ -33,31 +34,13 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
 
         double unknown = 0.5 * Volatile.Read(ref _poolLatencyMs);
         int start = (int)(_turns.Next() % (uint)count);
+        int exclude = request.ExcludeIndex;
         int best = -1;
         double bestCost = double.MaxValue;
-        for (int i = 0; i < count; i++)
-        {
-            int index = start + i;
-            if (index >= count)
-            {
-                index -= count;
-            }
 
-            BackendState backend = backends[index];
-            if (index == request.ExcludeIndex || !backend.IsAvailable)
-            {
-                continue;
-            }
-
-            double latency = backend.EwmaLatencyMs;
-            double cost = (latency > 0 ? latency : unknown) * (backend.InFlight + 1);
-            if (cost < bestCost)
-            {
-                best = index;
-                bestCost = cost;
-            }
-        }
-
+        // start..n then 0..start over slices: the wrapping order without a wrap test or bounds check per backend.
+        Scan(backends[start..], start, exclude, unknown, ref best, ref bestCost);
+        Scan(backends[..start], 0, exclude, unknown, ref best, ref bestCost);
         return best;
     }
 
@@ -74,6 +57,28 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
             if (BitConverter.DoubleToInt64Bits(next) != BitConverter.DoubleToInt64Bits(mean))
             {
                 Volatile.Write(ref _poolLatencyMs, next);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scan(ReadOnlySpan<BackendState> part, int offset, int exclude, double unknown, ref int best, ref double bestCost)
+    {
+        for (int i = 0; i < part.Length; i++)
+        {
+            BackendState backend = part[i];
+            int index = offset + i;
+            if (index == exclude || !backend.IsAvailable)
+            {
+                continue;
+            }
+
+            double latency = backend.EwmaLatencyMs;
+            double cost = (latency > 0 ? latency : unknown) * (backend.InFlight + 1);
+            if (cost < bestCost)
+            {
+                best = index;
+                bestCost = cost;
             }
         }
     }
