@@ -1,3 +1,5 @@
+using FastLb.Policy.Selection;
+
 namespace FastLb.Policy;
 
 /// <summary>A policy bound to a pool's backends: picks, keeps the backend state current and reports outcomes.</summary>
@@ -9,7 +11,7 @@ namespace FastLb.Policy;
 public sealed class Balancer
 {
     private readonly BackendState[] _backends;
-    private int _inFlight;
+    private readonly StripedCounter _inFlight = new();
 
     /// <summary>Binds <paramref name="policy"/> to <paramref name="backends"/>.</summary>
     public Balancer(IRoutingPolicy policy, BackendState[] backends)
@@ -25,7 +27,9 @@ public sealed class Balancer
     public ReadOnlySpan<BackendState> Backends => _backends;
 
     /// <summary>Requests in flight in the pool.</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
+    /// <remarks>A <see cref="StripedCounter"/>: picks and completions on different threads do not
+    /// write one shared line; exact when nothing is changing, never negative.</remarks>
+    public int InFlight => _inFlight.Value;
 
     /// <summary>Picks a backend and counts the request on it; null when none can take the request.</summary>
     /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</remarks>
@@ -38,7 +42,7 @@ public sealed class Balancer
     /// <summary>Like <see cref="Pick"/>, returning the backend's index in <see cref="Backends"/>, or -1.</summary>
     public int PickIndex(ref RequestFeatures request)
     {
-        request.PoolInFlight = Volatile.Read(ref _inFlight);
+        request.PoolInFlight = _inFlight.Value;
         int index = Policy.Pick(_backends, request);
         if ((uint)index >= (uint)_backends.Length)
         {
@@ -47,14 +51,14 @@ public sealed class Balancer
 
         request.PickedIndex = index;
         _backends[index].OnStarted();
-        Interlocked.Increment(ref _inFlight);
+        _inFlight.Add(1);
         return index;
     }
 
     /// <summary>Ends a request picked by <see cref="Pick"/>: updates the backend state, then tells the policy.</summary>
     public void Complete(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
     {
-        Interlocked.Decrement(ref _inFlight);
+        _inFlight.Add(-1);
         backend.OnEnded(outcome);
         Policy.Report(backend, request, outcome);
     }

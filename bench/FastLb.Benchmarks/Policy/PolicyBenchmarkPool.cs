@@ -16,8 +16,8 @@ internal sealed class PolicyBenchmarkPool
     private readonly Balancer _balancer;
     private readonly RequestFeatures _request;
     private readonly RequestOutcome _outcome = new(12.5, 6, 200, OutcomeError.None);
+    private readonly long _origin;
     private int _failures;
-    private long _stamp;
 
     /// <summary>Builds policy <paramref name="policy"/> on <paramref name="backends"/> backends and warms it.</summary>
     public PolicyBenchmarkPool(string policy, int backends)
@@ -50,35 +50,45 @@ internal sealed class PolicyBenchmarkPool
         request.Method = RequestMethod.Get;
         request.HashKey = 0x1234_5678_9ABC_DEF1UL;
         _request = request;
-        _stamp = TimeProvider.System.GetTimestamp();
+        _origin = TimeProvider.System.GetTimestamp();
 
         // Warm: per-backend state filled and, for fastlb with a model, a table published.
+        long stamp = _origin;
         for (int i = 0; i < 10_000; i++)
         {
-            PickAndReport();
+            PickAndReport(ref stamp);
         }
     }
 
-    /// <summary>Every policy name, plus fastlb with a model.</summary>
+    /// <summary>Environment variable naming the policies to run, comma-separated (e.g. <c>round_robin,fastlb+model</c>); unset runs them all.</summary>
+    public const string PoliciesVariable = "FASTLB_BENCH_POLICIES";
+
+    /// <summary>Where a thread's request stamps start.</summary>
+    public long Origin => _origin;
+
+    /// <summary>Every policy name, plus fastlb with a model; only those in <see cref="PoliciesVariable"/> when it is set.</summary>
     public static IEnumerable<string> Policies()
     {
-        foreach (string name in PolicyNames.All)
+        string[]? only = Environment.GetEnvironmentVariable(PoliciesVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string name in PolicyNames.All.Append(FastLbWithModel))
         {
-            yield return name;
+            if (only is null || only.Length == 0 || only.Contains(name))
+            {
+                yield return name;
+            }
         }
-
-        yield return FastLbWithModel;
     }
 
     /// <summary>One pick through the balancer and its report.</summary>
     /// <remarks>Requests are stamped as the proxy stamps them when their head is parsed; the stamp
     /// moves 20 us per request (a counter, not a clock read, since reading the clock is the proxy's
-    /// cost, paid once per request for its log, not the policy's). Two threads may lose an
-    /// increment of it; that only repeats a stamp.</remarks>
-    public BackendState? PickAndReport()
+    /// cost, paid once per request for its log, not the policy's). Each thread keeps its own
+    /// <paramref name="stamp"/>: a stamp shared by two threads would be a cache line both write on
+    /// every operation, a cost of the harness that the policies would be blamed for.</remarks>
+    public BackendState? PickAndReport(ref long stamp)
     {
         RequestFeatures request = _request;
-        request.Timestamp = _stamp += 20_000;
+        request.Timestamp = stamp += 20_000;
         BackendState? backend = _balancer.Pick(ref request);
         if (backend is null)
         {

@@ -9,8 +9,9 @@ namespace FastLb.Benchmarks.Policy;
 public class PolicyBenchmarks
 {
     private PolicyBenchmarkPool _pool = null!;
+    private long _stamp;
 
-    /// <summary>Every policy name, plus fastlb with a model.</summary>
+    /// <summary>Every policy name, plus fastlb with a model (a subset when <c>FASTLB_BENCH_POLICIES</c> is set).</summary>
     public static IEnumerable<string> Policies() => PolicyBenchmarkPool.Policies();
 
     /// <summary>The policy under test.</summary>
@@ -23,7 +24,11 @@ public class PolicyBenchmarks
 
     /// <summary>Builds and warms the pool for the current parameters.</summary>
     [GlobalSetup]
-    public void Setup() => _pool = new PolicyBenchmarkPool(Policy, Backends);
+    public void Setup()
+    {
+        _pool = new PolicyBenchmarkPool(Policy, Backends);
+        _stamp = _pool.Origin;
+    }
 
     /// <summary>Fails the run if a pick returned nothing or a request was left in flight.</summary>
     [GlobalCleanup]
@@ -31,5 +36,5 @@ public class PolicyBenchmarks
 
     /// <summary>One pick and its report.</summary>
     [Benchmark(Baseline = true)]
-    public BackendState? PickAndReport() => _pool.PickAndReport();
+    public BackendState? PickAndReport() => _pool.PickAndReport(ref _stamp);
 }

@@ -21,7 +21,7 @@ public sealed class ConsistentHashPolicy : IRoutingPolicy
 
     private readonly SplitMix64Random _random;
     private HashRingSnapshot? _ring;
-    private uint _next;
+    private readonly TurnCounter _turns = new();
     private int _rebuilding;
 
     /// <summary>Creates the policy; <paramref name="seed"/> drives the fallback for keyless requests.</summary>
@@ -46,7 +46,7 @@ public sealed class ConsistentHashPolicy : IRoutingPolicy
         }
 
         HashRingSnapshot? ring = Volatile.Read(ref _ring);
-        int check = (int)((Interlocked.Increment(ref _next) - 1) % (uint)count);
+        int check = (int)(_turns.Next() % (uint)count);
         if (ring is null || ring.Backends.Length != count || !ReferenceEquals(ring.Backends[check], backends[check]))
         {
             ring = Rebuild(backends, ring);

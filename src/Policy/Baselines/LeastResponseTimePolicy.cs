@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using FastLb.Policy.Selection;
+
 namespace FastLb.Policy.Baselines;
 
 /// <summary><c>least_response_time</c>: the available backend with the lowest EWMA latency x (in-flight + 1), by a full scan.</summary>
@@ -13,7 +16,7 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
     /// <summary>Latency assumed for a backend before anything is known, in ms.</summary>
     public const double InitialLatencyMs = 30;
 
-    private uint _next;
+    private readonly TurnCounter _turns = new();
     private double _poolLatencyMs = InitialLatencyMs;
 
     /// <inheritdoc />
@@ -30,19 +33,42 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
         }
 
         double unknown = 0.5 * Volatile.Read(ref _poolLatencyMs);
-        int start = (int)((Interlocked.Increment(ref _next) - 1) % (uint)count);
+        int start = (int)(_turns.Next() % (uint)count);
+        int exclude = request.ExcludeIndex;
         int best = -1;
         double bestCost = double.MaxValue;
-        for (int i = 0; i < count; i++)
-        {
-            int index = start + i;
-            if (index >= count)
-            {
-                index -= count;
-            }
 
-            BackendState backend = backends[index];
-            if (index == request.ExcludeIndex || !backend.IsAvailable)
+        // start..n then 0..start over slices: the wrapping order without a wrap test or bounds check per backend.
+        Scan(backends[start..], start, exclude, unknown, ref best, ref bestCost);
+        Scan(backends[..start], 0, exclude, unknown, ref best, ref bestCost);
+        return best;
+    }
+
+    /// <inheritdoc />
+    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    {
+        if (outcome.Error == OutcomeError.None)
+        {
+            // A racy read-modify-write: a lost update only drops one sample from a smoothed
+            // default, so it is not worth a compare-and-swap loop here.
+            // Unchanged (a steady latency): no write, so the line stays shared by every core's picks.
+            double mean = Volatile.Read(ref _poolLatencyMs);
+            double next = mean + (BackendState.LatencyAlpha * (outcome.LatencyMs - mean));
+            if (BitConverter.DoubleToInt64Bits(next) != BitConverter.DoubleToInt64Bits(mean))
+            {
+                Volatile.Write(ref _poolLatencyMs, next);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scan(ReadOnlySpan<BackendState> part, int offset, int exclude, double unknown, ref int best, ref double bestCost)
+    {
+        for (int i = 0; i < part.Length; i++)
+        {
+            BackendState backend = part[i];
+            int index = offset + i;
+            if (index == exclude || !backend.IsAvailable)
             {
                 continue;
             }
@@ -54,20 +80,6 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
                 best = index;
                 bestCost = cost;
             }
-        }
-
-        return best;
-    }
-
-    /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
-    {
-        if (outcome.Error == OutcomeError.None)
-        {
-            // A racy read-modify-write: a lost update only drops one sample from a smoothed
-            // default, so it is not worth a compare-and-swap loop here.
-            double mean = Volatile.Read(ref _poolLatencyMs);
-            Volatile.Write(ref _poolLatencyMs, mean + (BackendState.LatencyAlpha * (outcome.LatencyMs - mean)));
         }
     }
 }

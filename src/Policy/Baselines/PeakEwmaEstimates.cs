@@ -1,21 +1,24 @@
+using System.Runtime.InteropServices;
 using FastLb.Policy.Selection;
 
 namespace FastLb.Policy.Baselines;
 
 /// <summary>Peak-sensitive EWMA latency per backend position, updated lock-free; shared by peak_ewma and fastlb.</summary>
 /// <remarks>
-/// Two arrays, estimate and time of last sample, rather than one locked record. A report first
+/// An estimate and a time of last sample per position, rather than one locked record. A report first
 /// swaps in its own timestamp (<see cref="Interlocked.Exchange(ref long, long)"/>), so two
 /// concurrent reports split the elapsed time between them instead of both using all of it, then
 /// folds its sample into the estimate with a compare-and-swap loop, so no sample is lost. A reader
 /// may see the new timestamp with the old estimate for an instant: that decays the old estimate
 /// a little less than it should, a bounded and self-correcting error.
+/// Each position's estimate and timestamp share one 128 B entry of their own (the pair at its
+/// second half, away from the array's length): a report on one core rewrites only its backend's
+/// line, where adjacent backends' values used to share lines that a pick on the other core was reading.
 /// </remarks>
 internal sealed class PeakEwmaEstimates
 {
     private readonly BackendSlots _slots;
-    private readonly double[] _estimateMs;
-    private readonly long[] _stamp;
+    private readonly Entry[] _entries;
     private readonly double _initialMs;
     private readonly double _ticksPerDecay;
 
@@ -23,13 +26,15 @@ internal sealed class PeakEwmaEstimates
     public PeakEwmaEstimates(int capacity, TimeProvider time, double initialMs, double decaySeconds)
     {
         _slots = new BackendSlots(Math.Max(capacity, 1));
-        _estimateMs = new double[_slots.Capacity];
-        _stamp = new long[_slots.Capacity];
+        _entries = new Entry[_slots.Capacity];
         _initialMs = initialMs;
         _ticksPerDecay = decaySeconds * time.TimestampFrequency;
         long now = time.GetTimestamp();
-        Array.Fill(_estimateMs, initialMs);
-        Array.Fill(_stamp, now);
+        for (int i = 0; i < _entries.Length; i++)
+        {
+            _entries[i].EstimateMs = initialMs;
+            _entries[i].Stamp = now;
+        }
     }
 
     /// <summary>Where reported backends are found again.</summary>
@@ -38,14 +43,16 @@ internal sealed class PeakEwmaEstimates
     /// <summary>The decayed estimate of the backend at <paramref name="index"/>, in ms.</summary>
     public double LatencyMs(int index, BackendState backend, long now)
     {
-        if ((uint)index >= (uint)_estimateMs.Length)
+        Entry[] entries = _entries;
+        if ((uint)index >= (uint)entries.Length)
         {
             return _initialMs;
         }
 
         _slots.Note(index, backend);
-        double estimate = Volatile.Read(ref _estimateMs[index]);
-        long elapsed = now - Volatile.Read(ref _stamp[index]);
+        ref Entry entry = ref entries[index];
+        double estimate = Volatile.Read(ref entry.EstimateMs);
+        long elapsed = now - Volatile.Read(ref entry.Stamp);
         return estimate * Decay.Factor(elapsed / _ticksPerDecay);
     }
 
@@ -65,9 +72,10 @@ internal sealed class PeakEwmaEstimates
     /// <summary>Folds one latency sample into the estimate of position <paramref name="index"/>.</summary>
     public void ObserveAt(int index, double latencyMs, long now)
     {
-        long previous = Interlocked.Exchange(ref _stamp[index], now);
+        ref Entry entry = ref _entries[index];
+        long previous = Interlocked.Exchange(ref entry.Stamp, now);
         double keep = Decay.Factor((now - previous) / _ticksPerDecay);
-        ref double location = ref _estimateMs[index];
+        ref double location = ref entry.EstimateMs;
         double current = Volatile.Read(ref location);
         while (true)
         {
@@ -81,5 +89,16 @@ internal sealed class PeakEwmaEstimates
 
             current = seen;
         }
+    }
+
+    /// <summary>One position's estimate and the time of its last sample, alone on a 128 B entry.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct Entry
+    {
+        [FieldOffset(64)]
+        public double EstimateMs;
+
+        [FieldOffset(72)]
+        public long Stamp;
     }
 }

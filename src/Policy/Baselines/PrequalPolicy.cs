@@ -9,7 +9,7 @@ namespace FastLb.Policy.Baselines;
 /// in-flight count is above the <see cref="HotQuantile"/> quantile of in-flight over the pool; the
 /// pick is the cold one with the lowest EWMA latency, else (all hot) the one with the fewest in
 /// flight. The quantile is recomputed every <see cref="ThresholdPeriod"/> picks by the one pick that
-/// wins a flag (a stack buffer sorted in place, over at most <see cref="MaxQuantileSample"/>
+/// wins a flag (a selection in a stack buffer, over at most <see cref="MaxQuantileSample"/>
 /// backends), so a pick pays for it only once in a while.
 /// </remarks>
 public sealed class PrequalPolicy : IRoutingPolicy
@@ -28,7 +28,7 @@ public sealed class PrequalPolicy : IRoutingPolicy
 
     private readonly SplitMix64Random _random;
     private double _hotThreshold = double.MaxValue;
-    private uint _picks;
+    private readonly TurnCounter _turns = new();
     private int _computing;
 
     /// <summary>Creates the policy with its own generator.</summary>
@@ -45,7 +45,7 @@ public sealed class PrequalPolicy : IRoutingPolicy
     [SkipLocalsInit]
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
     {
-        if ((Interlocked.Increment(ref _picks) & (ThresholdPeriod - 1)) == 1)
+        if ((_turns.Next() & (ThresholdPeriod - 1)) == 0)
         {
             UpdateThreshold(backends);
         }
@@ -131,11 +131,70 @@ public sealed class PrequalPolicy : IRoutingPolicy
             return double.MaxValue;
         }
 
+        // Only two order statistics are needed: a selection puts the below-th in place with
+        // nothing smaller after it, and the next one is the least of the rest. Same values as a
+        // full sort, in linear expected time rather than n log n.
         values = values[..count];
-        values.Sort();
         double position = HotQuantile * (count - 1);
         int below = (int)position;
-        int above = Math.Min(below + 1, count - 1);
-        return values[below] + ((position - below) * (values[above] - values[below]));
+        Select(values, below);
+        int low = values[below];
+        int high = low;
+        if (below + 1 < count)
+        {
+            high = int.MaxValue;
+            foreach (int value in values[(below + 1)..])
+            {
+                high = Math.Min(high, value);
+            }
+        }
+
+        return low + ((position - below) * (high - low));
+    }
+
+    /// <summary>Reorders <paramref name="values"/> so that values[k] is the k-th smallest, none after it smaller (Hoare's quickselect, middle pivot).</summary>
+    internal static void Select(Span<int> values, int k)
+    {
+        int left = 0;
+        int right = values.Length - 1;
+        while (left < right)
+        {
+            int pivot = values[left + ((right - left) >> 1)];
+            int i = left;
+            int j = right;
+            while (i <= j)
+            {
+                while (values[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (values[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            // Now left..j <= pivot, i..right >= pivot, and anything between equals the pivot.
+            if (k <= j)
+            {
+                right = j;
+            }
+            else if (k >= i)
+            {
+                left = i;
+            }
+            else
+            {
+                return;
+            }
+        }
     }
 }

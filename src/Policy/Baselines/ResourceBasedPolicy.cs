@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using FastLb.Policy.Selection;
+
 namespace FastLb.Policy.Baselines;
 
 /// <summary><c>resource_based</c>: the available backend with the lowest load from its last health report.</summary>
@@ -25,14 +28,23 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
     /// <summary>Picks between recomputations of the mean reported CPU (reports arrive about once a second).</summary>
     public const int MeanPeriod = 64;
 
-    private uint _next;
-    private double _meanCpu;
+    /// <summary>Active counts whose load (active / <see cref="ActiveScale"/>) is read from a table rather than divided.</summary>
+    private const int ActiveTableSize = 1024;
+
+    // Immutable after the type initialiser: active / ActiveScale for 0..ActiveTableSize - 1, the
+    // very quotients a division would give (so loads and ties are bit for bit what they were).
+    private static readonly double[] s_activeLoad = BuildActiveLoad();
+
+    private readonly TurnCounter _turns = new();
+    private double _meanCpuFraction;
 
     /// <inheritdoc />
     public string Name => PolicyNames.ResourceBased;
 
     /// <inheritdoc />
-    // Hot path: guarded by PolicyBenchmarks.
+    // Hot path: guarded by PolicyBenchmarks. No division per backend: CPU / 100 comes precomputed
+    // with the health report (BackendState.CpuFraction), the mean's once per MeanPeriod picks, and
+    // active / scale from a table; the wrapping scan is two loops over slices.
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
     {
         int count = backends.Length;
@@ -41,26 +53,55 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
             return -1;
         }
 
-        uint ticket = Interlocked.Increment(ref _next) - 1;
+        uint ticket = _turns.Next();
         if ((ticket & (MeanPeriod - 1)) == 0)
         {
             UpdateMeanCpu(backends);
         }
 
-        double unknownCpu = Volatile.Read(ref _meanCpu);
+        double unknownCpu = Volatile.Read(ref _meanCpuFraction);
         int start = (int)(ticket % (uint)count);
+        int exclude = request.ExcludeIndex;
         int best = -1;
         double bestLoad = double.MaxValue;
-        for (int i = 0; i < count; i++)
-        {
-            int index = start + i;
-            if (index >= count)
-            {
-                index -= count;
-            }
+        Scan(backends[start..], start, exclude, unknownCpu, ref best, ref bestLoad);
+        Scan(backends[..start], 0, exclude, unknownCpu, ref best, ref bestLoad);
+        return best;
+    }
 
-            BackendState backend = backends[index];
-            if (index == request.ExcludeIndex || !backend.IsAvailable)
+    /// <inheritdoc />
+    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    {
+    }
+
+    /// <summary>The load score of one backend (lower is better); <paramref name="unknownCpuFraction"/> stands for a CPU that was not reported, as a fraction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Load(BackendState backend, double unknownCpuFraction)
+    {
+        double cpu = backend.CpuFraction;
+        if (cpu < 0)
+        {
+            cpu = unknownCpuFraction;
+        }
+
+        int active = Math.Max(backend.ReportedActive, backend.InFlight);
+        double load = cpu + ((uint)active < ActiveTableSize ? s_activeLoad[active] : active / ActiveScale);
+        return backend.ReportedStatus switch
+        {
+            HealthStatus.Degraded => load + DegradedPenalty,
+            HealthStatus.Unhealthy => load + UnhealthyPenalty,
+            _ => load,
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scan(ReadOnlySpan<BackendState> part, int offset, int exclude, double unknownCpu, ref int best, ref double bestLoad)
+    {
+        for (int i = 0; i < part.Length; i++)
+        {
+            BackendState backend = part[i];
+            int index = offset + i;
+            if (index == exclude || !backend.IsAvailable)
             {
                 continue;
             }
@@ -72,16 +113,9 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
                 bestLoad = load;
             }
         }
-
-        return best;
     }
 
-    /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
-    {
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void UpdateMeanCpu(ReadOnlySpan<BackendState> backends)
     {
         // Racing recomputations write values from the same reports: last one wins, both are right.
@@ -97,21 +131,18 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
             }
         }
 
-        Volatile.Write(ref _meanCpu, known > 0 ? sum / known : 0);
+        double mean = known > 0 ? sum / known : 0;
+        Volatile.Write(ref _meanCpuFraction, mean / 100);
     }
 
-    /// <summary>The load score of one backend (lower is better).</summary>
-    internal static double Load(BackendState backend, double unknownCpu)
+    private static double[] BuildActiveLoad()
     {
-        HealthReport health = backend.Health;
-        double cpu = health.CpuPercent >= 0 ? health.CpuPercent : unknownCpu;
-        int active = Math.Max(health.ActiveRequests, backend.InFlight);
-        double load = (cpu / 100) + (active / ActiveScale);
-        return health.Status switch
+        var table = new double[ActiveTableSize];
+        for (int active = 0; active < table.Length; active++)
         {
-            HealthStatus.Degraded => load + DegradedPenalty,
-            HealthStatus.Unhealthy => load + UnhealthyPenalty,
-            _ => load,
-        };
+            table[active] = active / ActiveScale;
+        }
+
+        return table;
     }
 }

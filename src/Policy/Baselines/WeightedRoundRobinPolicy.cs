@@ -4,7 +4,9 @@ namespace FastLb.Policy.Baselines;
 
 /// <summary><c>weighted_round_robin</c>: nginx's smooth weighted round robin, from a precomputed schedule.</summary>
 /// <remarks>
-/// A pick is one interlocked increment indexing an immutable <see cref="WeightedScheduleSnapshot"/>.
+/// A pick is one turn of a <see cref="TurnCounter"/> indexing an immutable <see cref="WeightedScheduleSnapshot"/>;
+/// under concurrency each thread walks the schedule from its own start (as round_robin: a
+/// rotation per thread, the same weighted shares).
 /// Each pick also checks one backend position (rotating) against the snapshot, so a change of
 /// weight, availability or pool is seen within one pass over the pool without an O(n) check per
 /// pick; the one pick that sees it and wins a flag rebuilds the schedule and publishes it with one
@@ -14,7 +16,7 @@ namespace FastLb.Policy.Baselines;
 public sealed class WeightedRoundRobinPolicy : IRoutingPolicy
 {
     private WeightedScheduleSnapshot? _snapshot;
-    private uint _next;
+    private readonly TurnCounter _turns = new();
     private int _rebuilding;
 
     /// <inheritdoc />
@@ -30,7 +32,7 @@ public sealed class WeightedRoundRobinPolicy : IRoutingPolicy
             return -1;
         }
 
-        uint ticket = Interlocked.Increment(ref _next) - 1;
+        uint ticket = _turns.Next();
         WeightedScheduleSnapshot? snapshot = Volatile.Read(ref _snapshot);
         if (snapshot is null || snapshot.Backends.Length != count || !snapshot.Matches(backends, (int)(ticket % (uint)count)))
         {

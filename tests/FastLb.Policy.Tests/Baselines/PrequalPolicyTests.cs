@@ -69,4 +69,33 @@ public sealed class PrequalPolicyTests : RoutingPolicyContractTests
         Assert.Equal(8.68, policy.HotThreshold, 9);
         Assert.Equal(1, policy.Pick(backends, RequestFeatures.Empty));
     }
+
+    [Fact]
+    public void Select_RandomArrays_KthIsSortedKthAndNothingSmallerAfter()
+    {
+        var random = new Random(5);
+        for (int round = 0; round < 2000; round++)
+        {
+            int[] values = new int[random.Next(1, 40)];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = random.Next(0, 6);
+            }
+
+            int[] sorted = (int[])values.Clone();
+            Array.Sort(sorted);
+            int k = random.Next(values.Length);
+            PrequalPolicy.Select(values, k);
+            Assert.Equal(sorted[k], values[k]);
+            for (int i = k + 1; i < values.Length; i++)
+            {
+                Assert.True(values[i] >= values[k]);
+            }
+
+            for (int i = 0; i < k; i++)
+            {
+                Assert.True(values[i] <= values[k]);
+            }
+        }
+    }
 }
