@@ -8,8 +8,8 @@ namespace FastLb.Policy.Baselines;
 /// exactly as with the interlocked counter it replaces. Under concurrency the rotation is per
 /// thread (per processor stripe), not global: each thread still spreads its requests evenly, so
 /// the shares stay equal, but two threads may send consecutive requests to the same backend.
-/// Decided on purpose: a global rotation needs one counter that every core writes on every pick,
-/// which measured as the largest cost of a two-thread round-robin pick (README, Measured).
+/// Decided on purpose: a global rotation needs one counter that every core writes on every pick
+/// (see <see cref="TurnCounter"/>; README, Measured, Policies).
 /// </remarks>
 public sealed class RoundRobinPolicy : IRoutingPolicy
 {
