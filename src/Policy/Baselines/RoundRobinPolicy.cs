@@ -5,11 +5,12 @@ namespace FastLb.Policy.Baselines;
 /// <summary><c>round_robin</c>: each available backend in turn.</summary>
 /// <remarks>
 /// The turn comes from a <see cref="TurnCounter"/>: one thread sees one rotation over the pool,
-/// exactly as with the interlocked counter it replaces. Under concurrency the rotation is per
-/// thread (per processor stripe), not global: each thread still spreads its requests evenly, so
+/// exactly as with the interlocked counter it replaces. When picks come from several threads (the
+/// proxy's thread pool, even for requests that follow one another) the rotation is per thread
+/// (per processor stripe), not global: each thread still spreads its requests evenly, so
 /// the shares stay equal, but two threads may send consecutive requests to the same backend.
-/// Decided on purpose: a global rotation needs one counter that every core writes on every pick,
-/// which measured as the largest cost of a two-thread round-robin pick (README, Measured).
+/// Decided on purpose: a global rotation needs one counter that every core writes on every pick
+/// (see <see cref="TurnCounter"/>; README, Measured, Policies).
 /// </remarks>
 public sealed class RoundRobinPolicy : IRoutingPolicy
 {

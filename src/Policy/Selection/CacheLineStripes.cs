@@ -8,8 +8,7 @@ namespace FastLb.Policy.Selection;
 /// A thread updates the cell of the processor it runs on (<see cref="Thread.GetCurrentProcessorId"/>,
 /// cached by the runtime, a few ns) with an interlocked add: two threads on two cores then write
 /// two lines and do not take the line from each other on every update, which is what one shared
-/// interlocked counter costs (a line that bounces between cores, about 50-100 ns a time on the
-/// 2-core VM of the README's figures). Cells are 128 B apart, with the value in the second half,
+/// interlocked counter costs (a line that bounces between cores on every update). Cells are 128 B apart, with the value in the second half,
 /// so neither the array's length (read for every access) nor the adjacent-line prefetcher
 /// brings two cells together. The cell count is the processor count rounded up to a power of two
 /// (at most <see cref="MaxStripes"/>); a thread that migrates only moves to another cell, and

@@ -11,8 +11,8 @@ namespace FastLb.Policy.Selection;
 /// values one shared <see cref="Interlocked.Add(ref ulong, ulong)"/> used to give, in the same
 /// order. Every other thread advances the run of the processor it is on
 /// (<see cref="CacheLineStripes"/>, allocated on the first such call) with an interlocked add on a
-/// line of its own, so two threads no longer take one line from each other on every call (measured
-/// in PolicyBenchmarksContended).</para>
+/// line of its own, so two threads no longer take one line from each other on every call (guarded
+/// by PolicyBenchmarksContended).</para>
 /// <para>Runs are disjoint: the owner's starts at <c>start</c>, processor i's at
 /// start + (i + 1) x <c>spacing</c>, and each stays apart from the next one for spacing / step
 /// calls (2^48 for the random generator: years at a million calls a second). What a caller may no
