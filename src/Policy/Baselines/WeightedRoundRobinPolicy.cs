@@ -4,9 +4,8 @@ namespace FastLb.Policy.Baselines;
 
 /// <summary><c>weighted_round_robin</c>: nginx's smooth weighted round robin, from a precomputed schedule.</summary>
 /// <remarks>
-/// A pick is one turn of a <see cref="TurnCounter"/> indexing an immutable <see cref="WeightedScheduleSnapshot"/>;
-/// under concurrency each thread walks the schedule from its own start (as round_robin: a
-/// rotation per thread, the same weighted shares).
+/// A pick is one turn of a <see cref="SharedTurnCounter"/> (one rotation for every thread, as
+/// round_robin) indexing an immutable <see cref="WeightedScheduleSnapshot"/>.
 /// Each pick also checks one backend position (rotating) against the snapshot, so a change of
 /// weight, availability or pool is seen within one pass over the pool without an O(n) check per
 /// pick; the one pick that sees it and wins a flag rebuilds the schedule and publishes it with one
@@ -16,7 +15,7 @@ namespace FastLb.Policy.Baselines;
 public sealed class WeightedRoundRobinPolicy : IRoutingPolicy
 {
     private WeightedScheduleSnapshot? _snapshot;
-    private readonly TurnCounter _turns = new();
+    private readonly SharedTurnCounter _turns = new();
     private int _rebuilding;
 
     /// <inheritdoc />

@@ -2,18 +2,15 @@ using System.Runtime.CompilerServices;
 
 namespace FastLb.Policy.Selection;
 
-/// <summary>Whose turn it is: 0, 1, 2, ... for the rotating starts of round_robin, weighted_round_robin, the scans and the periodic recomputations.</summary>
+/// <summary>Whose turn it is: 0, 1, 2, ... for the rotating starts of the scans, consistent_hash's check and the periodic recomputations.</summary>
 /// <remarks>
 /// On a <see cref="StripedSequence"/>: one thread (the simulator, a test) sees exactly the tickets
 /// one interlocked increment used to give. Under concurrency each processor's threads get a run of
 /// their own, and the runs start <see cref="Spacing"/> apart, so two threads do not start their
-/// rotations at the same backend. This makes round robin a round robin per thread (per processor)
-/// rather than one global rotation: every backend still gets an equal share from each thread, but
-/// two consecutive requests from different threads may go to the same backend. That was decided on
-/// purpose: the global rotation cost one interlocked increment on a line every core writes on
-/// every pick, a cost that grows with the cores. (The 2-core VM of README's Measured section is
-/// too noisy under two threads to put a figure on the difference; one thread went from about
-/// 60 to about 30 ns per round-robin pick + report with this and the other stripings.)
+/// scans at the same backend. Only a tie-break or a schedule rides on these tickets, so a rotation
+/// per thread changes nothing a user sees, and no core writes a line that the others write on every
+/// pick. round_robin and weighted_round_robin, whose rotation users do see, take a
+/// <see cref="SharedTurnCounter"/> instead.
 /// </remarks>
 internal readonly struct TurnCounter
 {

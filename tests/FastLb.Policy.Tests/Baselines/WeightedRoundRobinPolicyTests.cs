@@ -26,6 +26,16 @@ public sealed class WeightedRoundRobinPolicyTests : RoutingPolicyContractTests
     }
 
     [Fact]
+    public void Pick_ConsecutivePicksOnDifferentThreads_OneSmoothSequence()
+    {
+        BackendState[] backends = FiveOneOne();
+        var policy = new WeightedRoundRobinPolicy();
+        int[] picked = RoundRobinPolicyTests.PickAlternatingThreads(policy, backends, 14);
+
+        Assert.Equal("a a b a c a a a a b a c a a", string.Join(' ', picked.Select(i => backends[i].Id)));
+    }
+
+    [Fact]
     public void Pick_Weights511_ExactShares()
     {
         BackendState[] backends = FiveOneOne();
