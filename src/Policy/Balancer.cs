@@ -1,5 +1,3 @@
-using FastLb.Policy.Selection;
-
 namespace FastLb.Policy;
 
 /// <summary>A policy bound to a pool's backends: picks, keeps the backend state current and reports outcomes.</summary>
@@ -11,7 +9,7 @@ namespace FastLb.Policy;
 public sealed class Balancer
 {
     private readonly BackendState[] _backends;
-    private readonly StripedCounter _inFlight = new();
+    private int _inFlight;
 
     /// <summary>Binds <paramref name="policy"/> to <paramref name="backends"/>.</summary>
     public Balancer(IRoutingPolicy policy, BackendState[] backends)
@@ -27,9 +25,9 @@ public sealed class Balancer
     public ReadOnlySpan<BackendState> Backends => _backends;
 
     /// <summary>Requests in flight in the pool.</summary>
-    /// <remarks>A <see cref="StripedCounter"/>: picks and completions on different threads do not
-    /// write one shared line; exact when nothing is changing, never negative.</remarks>
-    public int InFlight => _inFlight.Value;
+    /// <remarks>One interlocked counter. Every pick reads it (<see cref="RequestFeatures.PoolInFlight"/>),
+    /// so it is not striped: a striped count is read by summing a line per processor, on every pick.</remarks>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Picks a backend and counts the request on it; null when none can take the request.</summary>
     /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</remarks>
@@ -42,7 +40,7 @@ public sealed class Balancer
     /// <summary>Like <see cref="Pick"/>, returning the backend's index in <see cref="Backends"/>, or -1.</summary>
     public int PickIndex(ref RequestFeatures request)
     {
-        request.PoolInFlight = _inFlight.Value;
+        request.PoolInFlight = Volatile.Read(ref _inFlight);
         int index = Policy.Pick(_backends, request);
         if ((uint)index >= (uint)_backends.Length)
         {
@@ -51,14 +49,14 @@ public sealed class Balancer
 
         request.PickedIndex = index;
         _backends[index].OnStarted();
-        _inFlight.Add(1);
+        Interlocked.Increment(ref _inFlight);
         return index;
     }
 
     /// <summary>Ends a request picked by <see cref="Pick"/>: updates the backend state, then tells the policy.</summary>
     public void Complete(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
     {
-        _inFlight.Add(-1);
+        Interlocked.Decrement(ref _inFlight);
         backend.OnEnded(outcome);
         Policy.Report(backend, request, outcome);
     }

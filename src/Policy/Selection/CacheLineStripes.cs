@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace FastLb.Policy.Selection;
 
-/// <summary>Per-processor 64-bit cells, each on a cache line of its own, for the striped counters.</summary>
+/// <summary>Per-processor 64-bit cells, each on a cache line of its own, for <see cref="StripedSequence"/>.</summary>
 /// <remarks>
 /// A thread updates the cell of the processor it runs on (<see cref="Thread.GetCurrentProcessorId"/>,
 /// cached by the runtime, a few ns) with an interlocked add: two threads on two cores then write
@@ -36,19 +36,6 @@ internal sealed class CacheLineStripes
 
     /// <summary>Adds <paramref name="delta"/> to the current processor's cell; returns the cell's new value.</summary>
     public ulong Add(ulong delta) => Interlocked.Add(ref _cells[Thread.GetCurrentProcessorId() & _mask].Value, delta);
-
-    /// <summary>The sum of every cell, wrapping; each cell read once, so a sum taken during updates is one of the values it passes through only per cell.</summary>
-    public ulong Sum()
-    {
-        ulong sum = 0;
-        Cell[] cells = _cells;
-        for (int i = 0; i < cells.Length; i++)
-        {
-            sum += Volatile.Read(ref cells[i].Value);
-        }
-
-        return sum;
-    }
 
     [StructLayout(LayoutKind.Explicit, Size = 128)]
     private struct Cell
