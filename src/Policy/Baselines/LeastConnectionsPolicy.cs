@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using FastLb.Policy.Selection;
 
 namespace FastLb.Policy.Baselines;
@@ -13,8 +12,7 @@ public sealed class LeastConnectionsPolicy : IRoutingPolicy
     public string Name => PolicyNames.LeastConnections;
 
     /// <inheritdoc />
-    /// <remarks>Hot path: guarded by PolicyBenchmarks. The wrapping scan is two loops, start..n then
-    /// 0..start, over slices: the same order without a wrap test or a bounds check per backend.</remarks>
+    /// <remarks>Hot path: guarded by PolicyBenchmarks.</remarks>
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
     {
         int count = backends.Length;
@@ -24,12 +22,7 @@ public sealed class LeastConnectionsPolicy : IRoutingPolicy
         }
 
         int start = (int)(_turns.Next() % (uint)count);
-        int exclude = request.ExcludeIndex;
-        int best = -1;
-        int bestInFlight = int.MaxValue;
-        Scan(backends[start..], start, exclude, ref best, ref bestInFlight);
-        Scan(backends[..start], 0, exclude, ref best, ref bestInFlight);
-        return best;
+        return CheapestScan.Find<InFlightCost, int>(backends, start, request.ExcludeIndex, default);
     }
 
     /// <inheritdoc />
@@ -37,24 +30,8 @@ public sealed class LeastConnectionsPolicy : IRoutingPolicy
     {
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scan(ReadOnlySpan<BackendState> part, int offset, int exclude, ref int best, ref int bestInFlight)
+    private readonly struct InFlightCost : IBackendCost<int>
     {
-        for (int i = 0; i < part.Length; i++)
-        {
-            BackendState backend = part[i];
-            int index = offset + i;
-            if (index == exclude || !backend.IsAvailable)
-            {
-                continue;
-            }
-
-            int inFlight = backend.InFlight;
-            if (inFlight < bestInFlight)
-            {
-                best = index;
-                bestInFlight = inFlight;
-            }
-        }
+        public int Of(BackendState backend) => backend.InFlight;
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using FastLb.Policy.Selection;
 
 namespace FastLb.Policy.Baselines;
@@ -34,14 +33,7 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
 
         double unknown = 0.5 * Volatile.Read(ref _poolLatencyMs);
         int start = (int)(_turns.Next() % (uint)count);
-        int exclude = request.ExcludeIndex;
-        int best = -1;
-        double bestCost = double.MaxValue;
-
-        // start..n then 0..start over slices: the wrapping order without a wrap test or bounds check per backend.
-        Scan(backends[start..], start, exclude, unknown, ref best, ref bestCost);
-        Scan(backends[..start], 0, exclude, unknown, ref best, ref bestCost);
-        return best;
+        return CheapestScan.Find<ResponseTimeCost, double>(backends, start, request.ExcludeIndex, new ResponseTimeCost(unknown));
     }
 
     /// <inheritdoc />
@@ -61,25 +53,13 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scan(ReadOnlySpan<BackendState> part, int offset, int exclude, double unknown, ref int best, ref double bestCost)
+    /// <summary>EWMA latency x (in-flight + 1), with <c>unknown</c> for a backend without a sample.</summary>
+    private readonly struct ResponseTimeCost(double unknown) : IBackendCost<double>
     {
-        for (int i = 0; i < part.Length; i++)
+        public double Of(BackendState backend)
         {
-            BackendState backend = part[i];
-            int index = offset + i;
-            if (index == exclude || !backend.IsAvailable)
-            {
-                continue;
-            }
-
             double latency = backend.EwmaLatencyMs;
-            double cost = (latency > 0 ? latency : unknown) * (backend.InFlight + 1);
-            if (cost < bestCost)
-            {
-                best = index;
-                bestCost = cost;
-            }
+            return (latency > 0 ? latency : unknown) * (backend.InFlight + 1);
         }
     }
 }

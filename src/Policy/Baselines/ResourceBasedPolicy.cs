@@ -61,12 +61,7 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
 
         double unknownCpu = Volatile.Read(ref _meanCpuFraction);
         int start = (int)(ticket % (uint)count);
-        int exclude = request.ExcludeIndex;
-        int best = -1;
-        double bestLoad = double.MaxValue;
-        Scan(backends[start..], start, exclude, unknownCpu, ref best, ref bestLoad);
-        Scan(backends[..start], 0, exclude, unknownCpu, ref best, ref bestLoad);
-        return best;
+        return CheapestScan.Find<LoadCost, double>(backends, start, request.ExcludeIndex, new LoadCost(unknownCpu));
     }
 
     /// <inheritdoc />
@@ -92,27 +87,6 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
             HealthStatus.Unhealthy => load + UnhealthyPenalty,
             _ => load,
         };
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scan(ReadOnlySpan<BackendState> part, int offset, int exclude, double unknownCpu, ref int best, ref double bestLoad)
-    {
-        for (int i = 0; i < part.Length; i++)
-        {
-            BackendState backend = part[i];
-            int index = offset + i;
-            if (index == exclude || !backend.IsAvailable)
-            {
-                continue;
-            }
-
-            double load = Load(backend, unknownCpu);
-            if (load < bestLoad)
-            {
-                best = index;
-                bestLoad = load;
-            }
-        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -144,5 +118,11 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
         }
 
         return table;
+    }
+
+    /// <summary>The <see cref="Load"/> of a backend, with <c>unknownCpu</c> for one that reported no CPU.</summary>
+    private readonly struct LoadCost(double unknownCpu) : IBackendCost<double>
+    {
+        public double Of(BackendState backend) => Load(backend, unknownCpu);
     }
 }

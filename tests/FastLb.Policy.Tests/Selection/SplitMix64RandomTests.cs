@@ -8,36 +8,8 @@ public sealed class SplitMix64RandomTests
     public void NextUInt64_FourThreads_NoValueTwice()
     {
         var random = new SplitMix64Random(9);
-        const int PerThread = 50_000;
-        var values = new ulong[4][];
-        var threads = new Thread[4];
-        for (int t = 0; t < threads.Length; t++)
-        {
-            int slot = t;
-            values[slot] = new ulong[PerThread];
-            threads[t] = new Thread(() =>
-            {
-                for (int i = 0; i < PerThread; i++)
-                {
-                    values[slot][i] = random.NextUInt64();
-                }
-            });
-            threads[t].Start();
-        }
 
-        foreach (Thread thread in threads)
-        {
-            thread.Join();
-        }
-
-        var seen = new HashSet<ulong>();
-        foreach (ulong[] chunk in values)
-        {
-            foreach (ulong value in chunk)
-            {
-                Assert.True(seen.Add(value));
-            }
-        }
+        ConcurrentDraws.AssertAllDistinct(random.NextUInt64);
     }
 
     [Fact]
