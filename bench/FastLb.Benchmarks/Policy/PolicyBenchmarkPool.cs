@@ -15,7 +15,18 @@ internal sealed class PolicyBenchmarkPool
 
     private readonly Balancer _balancer;
     private readonly RequestFeatures _request;
-    private readonly RequestOutcome _outcome = new(12.5, 6, 200, OutcomeError.None);
+
+    // Latencies vary from report to report, as real ones do: with one constant latency every EWMA
+    // converges and stops changing, and a policy could skip its writes in the benchmark only. The
+    // stamp picks one (it moves 20,000 ticks, 2.4 steps of 8,192, per request): no division, no shared counter.
+    private static readonly RequestOutcome[] s_outcomes =
+    [
+        new(12.5, 6, 200, OutcomeError.None), new(9.1, 4, 200, OutcomeError.None),
+        new(17.3, 8, 200, OutcomeError.None), new(11.8, 5, 200, OutcomeError.None),
+        new(14.2, 7, 200, OutcomeError.None), new(8.6, 4, 200, OutcomeError.None),
+        new(21.9, 9, 200, OutcomeError.None), new(10.4, 5, 200, OutcomeError.None),
+    ];
+
     private readonly long _origin;
     private int _failures;
 
@@ -96,7 +107,7 @@ internal sealed class PolicyBenchmarkPool
             return null;
         }
 
-        _balancer.Complete(backend, request, _outcome);
+        _balancer.Complete(backend, request, s_outcomes[(int)(stamp >> 13) & (s_outcomes.Length - 1)]);
         return backend;
     }
 

@@ -43,13 +43,8 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
         {
             // A racy read-modify-write: a lost update only drops one sample from a smoothed
             // default, so it is not worth a compare-and-swap loop here.
-            // Unchanged (a steady latency): no write, so the line stays shared by every core's picks.
             double mean = Volatile.Read(ref _poolLatencyMs);
-            double next = mean + (BackendState.LatencyAlpha * (outcome.LatencyMs - mean));
-            if (BitConverter.DoubleToInt64Bits(next) != BitConverter.DoubleToInt64Bits(mean))
-            {
-                Volatile.Write(ref _poolLatencyMs, next);
-            }
+            Volatile.Write(ref _poolLatencyMs, mean + (BackendState.LatencyAlpha * (outcome.LatencyMs - mean)));
         }
     }
 

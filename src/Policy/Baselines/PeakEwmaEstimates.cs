@@ -20,7 +20,7 @@ internal sealed class PeakEwmaEstimates
     private readonly BackendSlots _slots;
     private readonly Entry[] _entries;
     private readonly double _initialMs;
-    private readonly double _ticksPerDecay;
+    private readonly double _decayPerTick;
 
     /// <summary>Creates estimates for <paramref name="capacity"/> positions, all at <paramref name="initialMs"/> as of now.</summary>
     public PeakEwmaEstimates(int capacity, TimeProvider time, double initialMs, double decaySeconds)
@@ -28,7 +28,7 @@ internal sealed class PeakEwmaEstimates
         _slots = new BackendSlots(Math.Max(capacity, 1));
         _entries = new Entry[_slots.Capacity];
         _initialMs = initialMs;
-        _ticksPerDecay = decaySeconds * time.TimestampFrequency;
+        _decayPerTick = 1 / (decaySeconds * time.TimestampFrequency);
         long now = time.GetTimestamp();
         for (int i = 0; i < _entries.Length; i++)
         {
@@ -53,7 +53,7 @@ internal sealed class PeakEwmaEstimates
         ref Entry entry = ref entries[index];
         double estimate = Volatile.Read(ref entry.EstimateMs);
         long elapsed = now - Volatile.Read(ref entry.Stamp);
-        return estimate * Decay.Factor(elapsed / _ticksPerDecay);
+        return estimate * Decay.Factor(elapsed * _decayPerTick);
     }
 
     /// <summary>Estimate x (in-flight + 1): how long a new request would take there.</summary>
@@ -74,7 +74,7 @@ internal sealed class PeakEwmaEstimates
     {
         ref Entry entry = ref _entries[index];
         long previous = Interlocked.Exchange(ref entry.Stamp, now);
-        double keep = Decay.Factor((now - previous) / _ticksPerDecay);
+        double keep = Decay.Factor((now - previous) * _decayPerTick);
         ref double location = ref entry.EstimateMs;
         double current = Volatile.Read(ref location);
         while (true)

@@ -66,10 +66,9 @@ internal sealed class PredictionTableSnapshot
             return values[row + Points - 1] + (slope * (inFlight - MaxPoint));
         }
 
-        // The segment is as long as its start, 2^(point-1): dividing by it is scaling by 2^-(point-1),
-        // built from its exponent bits rather than paid as a division.
+        // The segment [2^(point-1), 2^point) is as long as its start.
         int low = InFlightAt(point);
-        double fraction = (inFlight - low) * BitConverter.Int64BitsToDouble((long)(1023 - point + 1) << 52);
+        double fraction = (double)(inFlight - low) / low;
         return values[row + point] + (fraction * (values[row + point + 1] - values[row + point]));
     }
 }
