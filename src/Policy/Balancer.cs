@@ -10,6 +10,7 @@ public sealed class Balancer
 {
     private readonly BackendState[] _backends;
     private int _inFlight;
+    private long _shed;
 
     /// <summary>Binds <paramref name="policy"/> to <paramref name="backends"/>.</summary>
     public Balancer(IRoutingPolicy policy, BackendState[] backends)
@@ -29,7 +30,7 @@ public sealed class Balancer
     /// so it is not striped: a striped count is read by summing a line per processor, on every pick.</remarks>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>Picks a backend and counts the request on it; null when none can take the request.</summary>
+    /// <summary>Picks a backend and counts the request on it; null when none can take the request or the policy shed it.</summary>
     /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</remarks>
     public BackendState? Pick(ref RequestFeatures request)
     {
@@ -37,14 +38,24 @@ public sealed class Balancer
         return index < 0 ? null : _backends[index];
     }
 
-    /// <summary>Like <see cref="Pick"/>, returning the backend's index in <see cref="Backends"/>, or -1.</summary>
+    /// <summary>Requests the policy shed (<see cref="IRoutingPolicy.Shed"/>) since this balancer was built.</summary>
+    public long Shed => Interlocked.Read(ref _shed);
+
+    /// <summary>Like <see cref="Pick"/>, returning the backend's index in <see cref="Backends"/>,
+    /// <see cref="IRoutingPolicy.NoBackend"/> or <see cref="IRoutingPolicy.Shed"/>.</summary>
     public int PickIndex(ref RequestFeatures request)
     {
         request.PoolInFlight = Volatile.Read(ref _inFlight);
         int index = Policy.Pick(_backends, request);
         if ((uint)index >= (uint)_backends.Length)
         {
-            return -1;
+            if (index == IRoutingPolicy.Shed)
+            {
+                Interlocked.Increment(ref _shed);
+                return IRoutingPolicy.Shed;
+            }
+
+            return IRoutingPolicy.NoBackend;
         }
 
         request.PickedIndex = index;

@@ -12,7 +12,15 @@ public interface IRoutingPolicy
     /// <summary>The name this policy is selected by in a pool's config, e.g. <c>round_robin</c>.</summary>
     string Name { get; }
 
-    /// <summary>Returns the index in <paramref name="backends"/> of the backend to use, or -1 when none can take the request.</summary>
+    /// <summary>What <see cref="Pick"/> returns when no backend can take the request.</summary>
+    const int NoBackend = -1;
+
+    /// <summary>What <see cref="Pick"/> returns when backends are available but the policy refuses the
+    /// request on purpose: it predicts no answer before <see cref="PolicyContext.DeadlineMs"/>. The
+    /// caller answers at once (503) instead of queueing work that would time out.</summary>
+    const int Shed = -2;
+
+    /// <summary>Returns the index in <paramref name="backends"/> of the backend to use, <see cref="NoBackend"/>, or <see cref="Shed"/>.</summary>
     int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request);
 
     /// <summary>Told exactly once per successful pick, when the request has ended.</summary>

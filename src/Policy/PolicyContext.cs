@@ -11,6 +11,11 @@ public sealed record PolicyContext(int BackendCount, ulong Seed, TimeProvider Ti
     /// <summary>The trained latency model, when one is loaded; the learned policy falls back without it.</summary>
     public ILatencyModel? Model { get; init; }
 
+    /// <summary>How long a request may take before its caller gives up, in ms; infinite (the default) when there is no deadline.</summary>
+    /// <remarks>A policy that predicts latency (<c>fastlb</c> with a model) sheds a request it predicts would not be answered in time
+    /// (<see cref="IRoutingPolicy.Shed"/>); the others ignore it.</remarks>
+    public double DeadlineMs { get; init; } = double.PositiveInfinity;
+
     /// <summary>Path prefixes of the routes that lead to the pool; <see cref="RequestFeatures.RouteId"/> indexes this list.</summary>
     public IReadOnlyList<string> Routes { get; init; } = [];
 }
