@@ -27,6 +27,12 @@ namespace FastLb.Policy.Learning;
 /// x 0.995 per outcome, floor 0.01) a pick takes a random one of its candidates: together they
 /// find a backend that recovered. Random candidates (two or more) keep concurrent picks from
 /// herding onto the backend that looks best.</para>
+/// <para>Shedding: with a model and a finite <see cref="PolicyContext.DeadlineMs"/>, a pick whose best
+/// candidate is expected (P plus its correction) to answer after the deadline returns
+/// <see cref="IRoutingPolicy.Shed"/>: the caller fails the request at once instead of queueing work
+/// that would time out and delay the requests behind it. A candidate with nothing in flight is never
+/// shed (it has no queue, and it keeps every backend probed, so a wrong prediction cannot shut the
+/// pool). Without a model there is no prediction to shed by, and nothing is shed.</para>
 /// <para>The model is never called on the pick path: by default (<see cref="FastLbOptions.RefreshOnReport"/>)
 /// a report that finds the table older than
 /// <see cref="FastLbOptions.RefreshInterval"/> (on <see cref="PolicyContext.Time"/>, so the
@@ -56,6 +62,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private readonly BackendState?[] _probes;
     private readonly long _refreshTicks;
     private readonly int _choices;
+    private readonly double _deadlineMs;
     private readonly bool _refreshOnReport;
     private PredictionTableSnapshot? _table;
     private long _lastRefresh;
@@ -72,6 +79,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Choices, 2, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Choices, MaxChoices, nameof(options));
         _choices = _options.Choices;
+        _deadlineMs = context.DeadlineMs > 0 ? context.DeadlineMs : throw new ArgumentOutOfRangeException(nameof(context), context.DeadlineMs, "DeadlineMs must be above 0 (infinite for none).");
         _refreshOnReport = _options.RefreshOnReport;
         _model = context.Model;
         _routes = [.. context.Routes];
@@ -115,14 +123,9 @@ public sealed class FastLbPolicy : IRoutingPolicy
         // backend whose correction is a hair below the others') herd. Leave at least one out.
         int choices = Math.Min(_choices, Math.Max(2, backends.Length - 1));
         int found = CandidateSampler.Sample(backends, request.ExcludeIndex, _random, sample[..choices]);
-        if (found <= 1)
+        if (found == 0)
         {
-            if (found == 1)
-            {
-                Expect(sample[0], backends[sample[0]], request);
-            }
-
-            return found == 1 ? sample[0] : -1;
+            return IRoutingPolicy.NoBackend;
         }
 
         Span<double> expected = stackalloc double[MaxChoices];
@@ -130,6 +133,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         long now = _clock.AtPick(request);
         int best = -1;
         double bestScore = double.MaxValue;
+        double bestLatency = 0;
         PredictionTableSnapshot? table = Volatile.Read(ref _table);
         if (table is not null)
         {
@@ -151,12 +155,19 @@ public sealed class FastLbPolicy : IRoutingPolicy
                 int cell = Cell(index, backend);
                 expected[i] = prediction;
                 cells[i] = cell;
-                double score = Math.Max(prediction + Shrink(_correction.ValueMs(cell, now), prediction), MinScoreMs) * (1 + (_options.InFlightTieBreak * inFlight));
+                double corrected = Math.Max(prediction + Shrink(_correction.ValueMs(cell, now), prediction), MinScoreMs);
+                double score = corrected * (1 + (_options.InFlightTieBreak * inFlight));
                 if (score < bestScore)
                 {
                     best = i;
                     bestScore = score;
+                    bestLatency = corrected;
                 }
+            }
+
+            if (best >= 0 && bestLatency > _deadlineMs && backends[sample[best]].InFlight > 0)
+            {
+                return IRoutingPolicy.Shed;
             }
         }
 
@@ -261,26 +272,6 @@ public sealed class FastLbPolicy : IRoutingPolicy
     {
         double band = _options.CorrectionDeadBand * expectedMs;
         return correctionMs > band ? correctionMs - band : correctionMs < -band ? correctionMs + band : 0;
-    }
-
-    /// <summary>Records what the only candidate is expected to answer in, so its report can correct it on the same scale.</summary>
-    private void Expect(int index, BackendState backend, in RequestFeatures request)
-    {
-        int routeId = request.RouteId;
-        if ((uint)index >= (uint)_decisionExpectedMs.Length)
-        {
-            return;
-        }
-
-        int route = (uint)routeId < (uint)_routes.Length ? routeId : _routes.Length;
-        double expected = Volatile.Read(ref _table)?.Predict(index, backend, route, backend.InFlight) ?? double.NaN;
-        if (double.IsNaN(expected))
-        {
-            expected = _estimates.LatencyMs(index, backend, _clock.AtPick(request));
-        }
-
-        Volatile.Write(ref _decisionExpectedMs[index], expected);
-        Volatile.Write(ref _decisionCell[index], Cell(index, backend));
     }
 
     /// <summary>The Q-table cell of sending to the backend at <paramref name="index"/> in its load level now.</summary>

@@ -83,9 +83,11 @@ internal static class SimulationJson
         writer.WriteNumber("requests", result.Requests);
         writer.WriteNumber("goodput_rps", Round(result.GoodputRps, 3));
         writer.WriteNumber("timeout_rate", Round(result.TimeoutRate, 7));
+        writer.WriteNumber("shed_rate", Round(result.ShedRate, 7));
         writer.WriteNumber("server_errors", result.ServerErrors);
         writer.WriteNumber("connect_errors", result.ConnectErrors);
         writer.WriteNumber("no_backend", result.NoBackend);
+        writer.WriteNumber("shed", result.Shed);
         writer.WriteNumber("retries", result.Retries);
         writer.WriteNumber("decision_ns", Round(result.DecisionNs, 1));
         writer.WriteStartObject("capacity_share");

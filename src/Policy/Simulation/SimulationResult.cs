@@ -47,6 +47,9 @@ internal sealed class SimulationResult
     /// <summary>Requests for which the policy found no backend.</summary>
     public long NoBackend { get; set; }
 
+    /// <summary>Requests the policy shed (<see cref="IRoutingPolicy.Shed"/>): predicted to miss the deadline, failed at once.</summary>
+    public long Shed { get; set; }
+
     /// <summary>Retries after a refused connection.</summary>
     public long Retries { get; set; }
 
@@ -77,11 +80,14 @@ internal sealed class SimulationResult
     /// <summary>Watched windows, in the scenario's order.</summary>
     public WatchResult[] Watches { get; set; } = [];
 
-    /// <summary>Errors of any kind (5xx, timeouts, refused twice, no backend) over requests.</summary>
-    public double ErrorRate => Requests == 0 ? 0 : (double)(ServerErrors + Timeouts + ConnectErrors + NoBackend) / Requests;
+    /// <summary>Errors of any kind (5xx, timeouts, refused twice, no backend, shed) over requests.</summary>
+    public double ErrorRate => Requests == 0 ? 0 : (double)(ServerErrors + Timeouts + ConnectErrors + NoBackend + Shed) / Requests;
 
     /// <summary>Timeouts over requests.</summary>
     public double TimeoutRate => Requests == 0 ? 0 : (double)Timeouts / Requests;
+
+    /// <summary>Fraction of the measured requests shed by the policy.</summary>
+    public double ShedRate => Requests == 0 ? 0 : (double)Shed / Requests;
 
     /// <summary>Responses per simulated second.</summary>
     public double ThroughputRps => MeasuredSeconds <= 0 ? 0 : Responses / MeasuredSeconds;
@@ -134,6 +140,7 @@ internal sealed class SimulationResult
         Timeouts += other.Timeouts;
         ConnectErrors += other.ConnectErrors;
         NoBackend += other.NoBackend;
+        Shed += other.Shed;
         Retries += other.Retries;
         MeasuredSeconds += other.MeasuredSeconds;
         Latency.Add(other.Latency);

@@ -134,7 +134,7 @@ internal sealed partial class Simulator
             }
 
             // Each balancer sees the backends through its own states, as separate proxy instances would.
-            var context = new PolicyContext(n, seed * 1000 + (ulong)b, _clock) { Routes = ["/"] };
+            var context = new PolicyContext(n, seed * 1000 + (ulong)b, _clock) { Routes = ["/"], DeadlineMs = spec.DeadlineMs };
             IRoutingPolicy policy = createPolicy(context);
             _states[b] = states;
             _balancers[b] = new Balancer(policy, states);
@@ -282,24 +282,34 @@ internal sealed partial class Simulator
         double now = _clock.NowSeconds;
         Balancer balancer = _balancers[request.Balancer];
         long started = Stopwatch.GetTimestamp();
-        BackendState? state = balancer.Pick(ref request.Features);
+        int index = balancer.PickIndex(ref request.Features);
         long elapsed = Stopwatch.GetTimestamp() - started;
         _result.PickCount++;
         _result.PickNanoseconds += elapsed * (1e9 / Stopwatch.Frequency);
-        if (state is null)
+        if (index < 0)
         {
             request.Done = true;
+            bool shed = index == IRoutingPolicy.Shed;
             if (request.Measured)
             {
-                _result.NoBackend++;
+                if (shed)
+                {
+                    _result.Shed++;
+                }
+                else
+                {
+                    _result.NoBackend++;
+                }
             }
 
-            FinishClient(ref request, (now - request.Arrival) * 1000, isError: true);
+            // A shed request failed its deadline as surely as a timeout did, so the percentiles
+            // count it as the deadline, not as the instant refusal: shedding cannot buy a lower p99.
+            FinishClient(ref request, shed ? _deadlineMs : (now - request.Arrival) * 1000, isError: true);
             Release(slot);
             return;
         }
 
-        int index = IndexOf(_states[request.Balancer], state);
+        BackendState state = _states[request.Balancer][index];
         request.Backend = index;
         request.PickTime = now;
         SimBackend backend = _backends[index];
@@ -527,18 +537,5 @@ internal sealed partial class Simulator
         }
 
         return _slotsUsed++;
-    }
-
-    private static int IndexOf(BackendState[] states, BackendState state)
-    {
-        for (int i = 0; i < states.Length; i++)
-        {
-            if (ReferenceEquals(states[i], state))
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"policy returned backend '{state.Id}' that is not in its pool");
     }
 }

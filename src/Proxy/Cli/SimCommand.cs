@@ -426,7 +426,7 @@ internal static class SimCommand
     {
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("policy");
-        foreach (string column in new[] { "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "mean ms", "rps", "err %", "timeout %", "retries", "pick ns" })
+        foreach (string column in new[] { "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "mean ms", "rps", "err %", "timeout %", "shed %", "retries", "pick ns" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
@@ -445,7 +445,7 @@ internal static class SimCommand
                 result.Policy,
                 Ms(h.Percentile(0.50)), Ms(h.Percentile(0.90)), Ms(h.Percentile(0.99)), Ms(h.Percentile(0.999)), Ms(h.MaxMs), Ms(h.MeanMs),
                 result.ThroughputRps.ToString("0", CultureInfo.InvariantCulture),
-                Percent(result.ErrorRate), Percent(result.TimeoutRate),
+                Percent(result.ErrorRate), Percent(result.TimeoutRate), Percent(result.ShedRate),
                 result.Retries.ToString(CultureInfo.InvariantCulture),
                 result.DecisionNs.ToString("0", CultureInfo.InvariantCulture),
             };

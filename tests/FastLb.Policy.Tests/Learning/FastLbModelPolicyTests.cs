@@ -13,7 +13,7 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         => new FastLbPolicy(context with { Model = new LinearLatencyModel([], 2), Routes = ["/api", "/"] });
 
     private static (FastLbPolicy Policy, Balancer Balancer, BackendState[] Backends, ManualTimeProvider Time, LinearLatencyModel Model) Build(
-        double[] baseMs, double slope, FastLbOptions? options = null, double apiExtraMs = 0)
+        double[] baseMs, double slope, FastLbOptions? options = null, double apiExtraMs = 0, double deadlineMs = double.PositiveInfinity)
     {
         var time = new ManualTimeProvider();
         BackendState[] backends = Pools.Create(baseMs.Length);
@@ -24,7 +24,7 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         }
 
         var model = new LinearLatencyModel(bases, slope, apiExtraMs);
-        var context = Pools.Context(baseMs.Length, time) with { Model = model, Routes = ["/api", "/"] };
+        var context = Pools.Context(baseMs.Length, time) with { Model = model, Routes = ["/api", "/"], DeadlineMs = deadlineMs };
         var policy = new FastLbPolicy(context, options);
         return (policy, new Balancer(policy, backends), backends, time, model);
     }
@@ -272,5 +272,129 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
 
         Assert.Equal(5, policy.RefreshFailures);
         Assert.True(policy.HasPredictions);
+    }
+
+    [Fact]
+    public void Pick_EveryCandidatePredictedPastDeadline_ShedsWithoutCounting()
+    {
+        // 20 ms + 30 ms per request in flight: with one in flight everywhere, 50 ms > the 40 ms deadline.
+        var (policy, balancer, backends, _, _) = Build([20, 20, 20, 20], 30, deadlineMs: 40);
+        Warm(policy, backends);
+        foreach (BackendState backend in backends)
+        {
+            backend.OnStarted();
+        }
+
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.Equal(IRoutingPolicy.Shed, policy.Pick(backends, RequestFeatures.Empty));
+            RequestFeatures request = RequestFeatures.Empty;
+            Assert.Null(balancer.Pick(ref request));
+        }
+
+        Assert.Equal(100, balancer.Shed);
+        Assert.Equal(0, balancer.InFlight);
+        Assert.All(backends, b => Assert.Equal(1, b.InFlight));
+    }
+
+    [Fact]
+    public void Pick_PredictedPastDeadlineButIdle_NeverSheds()
+    {
+        // The model says 500 ms even idle, ten times the deadline: a backend with nothing in flight
+        // still gets the request, so every backend stays probed and a wrong model cannot shut the pool.
+        var options = new FastLbOptions { Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } };
+        var (policy, balancer, backends, _, _) = Build([500, 500, 500], 0, options, deadlineMs: 50);
+        Warm(policy, backends);
+        backends[0].OnStarted();
+        backends[1].OnStarted();
+        for (int i = 0; i < 200; i++)
+        {
+            int picked = policy.Pick(backends, RequestFeatures.Empty);
+            Assert.True(picked is 2 or IRoutingPolicy.Shed, $"picked {picked}");
+        }
+
+        RequestFeatures idle = RequestFeatures.Empty;
+        idle.ExcludeIndex = 0;
+        backends[1].OnEnded(Pools.Ok(500));
+        int[] counts = new int[3];
+        for (int i = 0; i < 200; i++)
+        {
+            counts[policy.Pick(backends, idle)]++;
+        }
+
+        // Backends 1 and 2 are idle now and 0 is excluded: never a shed.
+        Assert.Equal(200, counts[1] + counts[2]);
+        Assert.Equal(0, balancer.Shed);
+    }
+
+    [Fact]
+    public void Pick_BestCandidateWithinDeadline_Sends()
+    {
+        // Backend 0 at 20 + 30 x 1 = 50 ms is within the 60 ms deadline; the others, at 80 ms, are not.
+        var options = new FastLbOptions { Choices = 4, Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } };
+        var (policy, _, backends, _, _) = Build([20, 20, 20, 20], 30, options, deadlineMs: 60);
+        Warm(policy, backends);
+        backends[0].OnStarted();
+        for (int b = 1; b < 4; b++)
+        {
+            backends[b].OnStarted();
+            backends[b].OnStarted();
+        }
+
+        int sent = 0;
+        int shed = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            int picked = policy.Pick(backends, RequestFeatures.Empty);
+            Assert.True(picked is 0 or IRoutingPolicy.Shed, $"picked {picked}");
+            if (picked == 0)
+            {
+                sent++;
+            }
+            else
+            {
+                shed++;
+            }
+        }
+
+        // Samples of 3 of the 4 hold backend 0 three times in four: those are sent, the rest shed.
+        Assert.InRange(sent, 2050, 2450);
+        Assert.Equal(3000, sent + shed);
+    }
+
+    [Fact]
+    public void Pick_PoolOfOne_ShedsWhenBusyAndPastDeadline()
+    {
+        var (policy, _, backends, _, _) = Build([100], 0, deadlineMs: 50);
+        Warm(policy, backends);
+        Assert.Equal(0, policy.Pick(backends, RequestFeatures.Empty));
+        backends[0].OnStarted();
+        Assert.Equal(IRoutingPolicy.Shed, policy.Pick(backends, RequestFeatures.Empty));
+    }
+
+    [Fact]
+    public void Pick_NoDeadline_NeverSheds()
+    {
+        var (policy, _, backends, _, _) = Build([900, 900], 100);
+        Warm(policy, backends);
+        for (int i = 0; i < 20; i++)
+        {
+            backends[i % 2].OnStarted();
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.InRange(policy.Pick(backends, RequestFeatures.Empty), 0, 1);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(double.NaN)]
+    public void Constructor_DeadlineNotPositive_Refused(double deadlineMs)
+    {
+        var context = Pools.Context(2) with { DeadlineMs = deadlineMs };
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FastLbPolicy(context));
     }
 }

@@ -33,6 +33,33 @@ public sealed class FastLbPolicyTests : RoutingPolicyContractTests
     }
 
     [Fact]
+    public void Pick_NoModelWithDeadline_NeverSheds()
+    {
+        // Without a model there is no prediction to shed by: backends answering in 300 ms against a
+        // 50 ms deadline, several in flight each, still get every request.
+        var time = new ManualTimeProvider();
+        BackendState[] backends = Pools.Create(3);
+        var policy = new FastLbPolicy(Pools.Context(3, time) with { DeadlineMs = 50 });
+        var balancer = new Balancer(policy, backends);
+        var open = new List<(BackendState Backend, RequestFeatures Request)>();
+        for (int i = 0; i < 300; i++)
+        {
+            RequestFeatures request = RequestFeatures.Empty;
+            BackendState? picked = balancer.Pick(ref request);
+            Assert.NotNull(picked);
+            open.Add((picked, request));
+            time.AdvanceMs(1);
+            if (open.Count > 9)
+            {
+                balancer.Complete(open[0].Backend, open[0].Request, Pools.Ok(300));
+                open.RemoveAt(0);
+            }
+        }
+
+        Assert.Equal(0, balancer.Shed);
+    }
+
+    [Fact]
     public void Constructor_ChoicesOutOfRange_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new FastLbPolicy(Pools.Context(4), new FastLbOptions { Choices = 1 }));

@@ -1,6 +1,8 @@
 using System.Text;
+using FastLb.Policy.Learning;
 using FastLb.Policy.Logging;
 using FastLb.Policy.Simulation;
+using FastLb.Policy.Tests.TestDoubles;
 
 namespace FastLb.Policy.Tests.Simulation;
 
@@ -188,6 +190,28 @@ public sealed class SimulatorTests
         Assert.Equal(result.Timeouts, policy.Outcomes.Count(o => o.Error == OutcomeError.Timeout));
         Assert.Equal(result.Requests, policy.Outcomes.Count);
         Assert.All(policy.Outcomes.Where(o => o.Error == OutcomeError.Timeout), o => Assert.InRange(o.LatencyMs, 999.999, 1000.001));
+    }
+
+    [Fact]
+    public void Run_FastLbShedsWhatWouldMissDeadline_MoreAnsweredInTime()
+    {
+        // The same overload: a model that knows each request in flight adds 50 ms lets fastlb shed
+        // requests it expects past the 1 s deadline (about 20 in flight) instead of queueing them.
+        Scenario scenario = SimTestScenarios.Poisson(1, 1, "exponential", 50, 2.0, warmupS: 0, durationS: 60);
+        var model = new LinearLatencyModel(new Dictionary<string, double> { ["b0"] = 50 }, 50);
+        var options = new SimulationOptions { Seed = 9 };
+
+        SimulationResult queued = new Simulator(scenario, context => new FastLbPolicy(context), options).Run();
+        SimulationResult shed = new Simulator(scenario, context => new FastLbPolicy(context with { Model = model }), options).Run();
+
+        Assert.Equal(0, queued.Shed);
+        Assert.True(shed.Shed > shed.Requests / 3, $"shed {shed.Shed} of {shed.Requests}");
+        Assert.True(shed.Timeouts < queued.Timeouts / 5, $"timeouts {shed.Timeouts} against {queued.Timeouts} without shedding");
+        Assert.True(shed.Ok > queued.Ok, $"answered {shed.Ok} against {queued.Ok} without shedding");
+        Assert.Equal((double)(shed.Timeouts + shed.Shed) / shed.Requests, shed.ErrorRate, 12);
+
+        // A shed request counts as the deadline in the percentiles, like a timeout: not as an instant answer.
+        Assert.Equal(1000.0, shed.Latency.Percentile(0.99));
     }
 
     [Fact]
