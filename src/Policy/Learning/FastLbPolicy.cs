@@ -113,11 +113,13 @@ public sealed class FastLbPolicy : IRoutingPolicy
     public double Epsilon => Volatile.Read(ref _epsilon);
 
     /// <inheritdoc />
-    // Hot path: guarded by PolicyBenchmarks. SkipLocalsInit: the stack buffers are written before read.
-    [SkipLocalsInit]
+    // Hot path: guarded by PolicyBenchmarks. The candidate buffers are inline arrays, not stackalloc:
+    // a method with stackalloc cannot be tiered up (it was compiled once, without profile-guided
+    // optimization, and paid a stack-cookie check on every call).
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
     {
-        Span<int> sample = stackalloc int[MaxChoices];
+        Candidates<int> sampleBuffer = default;
+        Span<int> sample = sampleBuffer;
 
         // A sample of the whole pool would be a full scan: deterministic, so concurrent picks (and a
         // backend whose correction is a hair below the others') herd. Leave at least one out.
@@ -128,8 +130,10 @@ public sealed class FastLbPolicy : IRoutingPolicy
             return IRoutingPolicy.NoBackend;
         }
 
-        Span<double> expected = stackalloc double[MaxChoices];
-        Span<int> cells = stackalloc int[MaxChoices];
+        Candidates<double> expectedBuffer = default;
+        Span<double> expected = expectedBuffer;
+        Candidates<int> cellBuffer = default;
+        Span<int> cells = cellBuffer;
         long now = _clock.AtPick(request);
         int best = -1;
         double bestScore = double.MaxValue;
@@ -354,5 +358,12 @@ public sealed class FastLbPolicy : IRoutingPolicy
         }
 
         return new PredictionTableSnapshot(owners, routeSlots, values, now);
+    }
+
+    /// <summary>Room for one value per candidate, on the stack.</summary>
+    [InlineArray(MaxChoices)]
+    private struct Candidates<T>
+    {
+        private T _first;
     }
 }
