@@ -260,23 +260,18 @@ internal sealed partial class ProxyServer
                 }
             }
 
-            if (!ConfigDiff.SameHealthCheck(old.Config.HealthCheck, pool.HealthCheck))
-            {
-                changes.Add($"pool '{pool.Name}': health check changed");
-            }
-
-            if (old.Config.HashKey.Kind != pool.HashKey.Kind || !old.Config.HashKey.Name.AsSpan().SequenceEqual(pool.HashKey.Name))
-            {
-                changes.Add($"pool '{pool.Name}': hashKey changed");
-            }
+            ConfigDiff.DescribePool(old.Config, pool, changes);
         }
 
         List<string> routes = Router.RoutesOf(pool.Name, config.Routes);
+        bool sameRoutes = old is not null && Router.RoutesOf(pool.Name, oldConfig!.Routes).SequenceEqual(routes);
+        bool sameDeadline = old is not null && old.Config.DeadlineMs == pool.DeadlineMs;
         Balancer balancer;
-        if (old is not null && sameSet && old.Config.Policy == pool.Policy && Router.RoutesOf(pool.Name, oldConfig!.Routes).SequenceEqual(routes))
+        if (old is not null && sameSet && old.Config.Policy == pool.Policy && sameRoutes && sameDeadline)
         {
-            // Same policy over the same backends and routes: the very balancer, so the policy keeps
-            // everything it learned and the pool's in-flight count stays exact.
+            // Same policy over the same backends and routes, with the same deadline: the very
+            // balancer, so the policy keeps everything it learned and the pool's in-flight count
+            // stays exact.
             balancer = old.Balancer;
         }
         else
@@ -289,23 +284,33 @@ internal sealed partial class ProxyServer
             // pick), peak_ewma's estimates, q_learning's Q table and exploration rate, and fastlb's
             // drift corrections, exploration rate and prediction table (rebuilt from the shared
             // model within one refresh). The old policy still hears the outcomes of the requests
-            // it picked; the new balancer counts only requests picked after the switch.
+            // it picked; the new balancer counts only requests picked after the switch. The
+            // deadline is a PolicyContext value, fixed when a policy is built, so a new deadline
+            // means a new policy; the proxy does not know which policies read it, so it rebuilds
+            // whichever the pool uses.
             IRoutingPolicy policy = CreatePolicy(pool, count, routes);
             balancer = new Balancer(policy, states);
             if (old is not null)
             {
                 changes.Add(old.Config.Policy != pool.Policy
                     ? $"pool '{pool.Name}': policy {old.Config.Policy} -> {pool.Policy}"
-                    : $"pool '{pool.Name}': new {pool.Policy} policy over the new backend set");
+                    : sameSet && sameRoutes
+                        ? $"pool '{pool.Name}': new {pool.Policy} policy for the new deadline"
+                        : $"pool '{pool.Name}': new {pool.Policy} policy over the new backend set");
             }
         }
 
-        return new PoolRuntime(pool, balancer, backends, old?.Latency);
+        return new PoolRuntime(pool, balancer, backends, old?.Latency, old?.Metrics);
     }
 
     private IRoutingPolicy CreatePolicy(PoolConfig pool, int count, List<string> routes)
     {
-        var context = new PolicyContext(count, _nextSeed++, Time) { Routes = routes, Model = Model?.Current };
+        var context = new PolicyContext(count, _nextSeed++, Time)
+        {
+            Routes = routes,
+            Model = Model?.Current,
+            DeadlineMs = pool.DeadlineMs ?? double.PositiveInfinity,
+        };
         if (pool.Policy == PolicyNames.FastLb)
         {
             // The proxy rebuilds the prediction table from its own timer (EnsureRefresher), so no

@@ -27,6 +27,12 @@ internal static class ProxyExposition
             }
         }
 
+        w.Family("fastlb_requests_shed_total", "counter", "Requests (tcp: connections) the policy shed, predicting no answer within the pool's deadlineMs, by pool; http answers 503 with Retry-After, tcp closes the connection.");
+        foreach (PoolRuntime pool in server.Pools)
+        {
+            w.Sample("fastlb_requests_shed_total", pool.Metrics.Shed, "pool", pool.Name);
+        }
+
         w.Family("fastlb_request_duration_seconds", "histogram", "Time from request head parsed to last response byte, by pool.");
         foreach (PoolRuntime pool in server.Pools)
         {

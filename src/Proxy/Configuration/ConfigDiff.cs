@@ -109,6 +109,26 @@ internal static class ConfigDiff
         Limit("drainTimeoutMs", a.DrainTimeoutMs, b.DrainTimeoutMs, changes);
     }
 
+    /// <summary>Lines for what changes in the fields of a pool that stays: health check, hashKey, deadlineMs.</summary>
+    /// <remarks>Backends and the policy are described where the pool is rebuilt (ProxyServer.Reload.cs).</remarks>
+    public static void DescribePool(PoolConfig running, PoolConfig next, List<string> changes)
+    {
+        if (!SameHealthCheck(running.HealthCheck, next.HealthCheck))
+        {
+            changes.Add($"pool '{next.Name}': health check changed");
+        }
+
+        if (running.HashKey.Kind != next.HashKey.Kind || !running.HashKey.Name.AsSpan().SequenceEqual(next.HashKey.Name))
+        {
+            changes.Add($"pool '{next.Name}': hashKey changed");
+        }
+
+        if (running.DeadlineMs != next.DeadlineMs)
+        {
+            changes.Add($"pool '{next.Name}': deadlineMs {Deadline(running.DeadlineMs)} -> {Deadline(next.DeadlineMs)}");
+        }
+    }
+
     /// <summary>True when two health checks (either may be absent) poll the same way.</summary>
     public static bool SameHealthCheck(HealthCheckOptions? a, HealthCheckOptions? b) =>
         a is null ? b is null : b is not null && a.Path == b.Path && a.IntervalMs == b.IntervalMs && a.TimeoutMs == b.TimeoutMs;
@@ -120,6 +140,9 @@ internal static class ConfigDiff
             changes.Add(string.Create(CultureInfo.InvariantCulture, $"limits.{name}: {running} -> {next}"));
         }
     }
+
+    private static string Deadline(int? milliseconds) =>
+        milliseconds is int ms ? ms.ToString(CultureInfo.InvariantCulture) : "none";
 
     private static ListenerConfig? Find(IReadOnlyList<ListenerConfig> listeners, string name)
     {

@@ -79,7 +79,12 @@ internal static class ConfigValidator
                 errors.Add($"{at}.hashKey: must be 'client', 'header:NAME' or 'cookie:NAME', got '{pool.HashKey}'");
             }
 
-            pools.Add(new PoolConfig(pool.Name ?? "", pool.Policy ?? "", backends, pool.HealthCheck) { HashKey = hashKey ?? HashKeySource.Client });
+            if (pool.DeadlineMs is int deadline)
+            {
+                Positive(deadline, $"{at}.deadlineMs", errors);
+            }
+
+            pools.Add(new PoolConfig(pool.Name ?? "", pool.Policy ?? "", backends, pool.HealthCheck) { HashKey = hashKey ?? HashKeySource.Client, DeadlineMs = pool.DeadlineMs });
         }
 
         var listeners = new List<ListenerConfig>();

@@ -5,4 +5,7 @@ internal sealed record PoolConfig(string Name, string Policy, IReadOnlyList<Back
 {
     /// <summary>Where the affinity key of a request comes from.</summary>
     public HashKeySource HashKey { get; init; } = HashKeySource.Client;
+
+    /// <summary>How long a request may take before its client gives up, in ms; null when the pool has no deadline.</summary>
+    public int? DeadlineMs { get; init; }
 }

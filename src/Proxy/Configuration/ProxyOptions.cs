@@ -84,6 +84,11 @@ internal sealed class PoolOptions
 
     /// <summary>Active health check; null means passive checks only.</summary>
     public HealthCheckOptions? HealthCheck { get; set; }
+
+    /// <summary>How long a request may take before its client gives up, in ms; null means no deadline.</summary>
+    /// <remarks>A policy that predicts latency (<c>fastlb</c> with a model) sheds a request it predicts would
+    /// not be answered in time (503 at once); the other policies ignore it.</remarks>
+    public int? DeadlineMs { get; set; }
 }
 
 /// <summary>One backend.</summary>

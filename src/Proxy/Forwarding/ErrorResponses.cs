@@ -13,13 +13,19 @@ internal static class ErrorResponses
     private static readonly byte[][] s_heads = Build(status =>
         $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: text/plain\r\nContent-Length: {Body(status).Length}\r\nConnection: close\r\nX-Request-Id: ");
 
+    // The same heads with Retry-After: 1 (RFC 9110 section 10.2.3): the answer to a request the
+    // policy shed, which the client may try again a second later.
+    private static readonly byte[][] s_retryHeads = Build(status =>
+        $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: text/plain\r\nContent-Length: {Body(status).Length}\r\nConnection: close\r\nRetry-After: 1\r\nX-Request-Id: ");
+
     private static readonly byte[][] s_bodies = Build(status => "\r\n\r\n" + Body(status));
 
-    /// <summary>Writes the answer for <paramref name="status"/> with request id <paramref name="requestId"/>.</summary>
-    public static void Write(PipeWriter output, int status, ReadOnlySpan<byte> requestId)
+    /// <summary>Writes the answer for <paramref name="status"/> with request id <paramref name="requestId"/>,
+    /// and <c>Retry-After: 1</c> when <paramref name="retryAfter"/>.</summary>
+    public static void Write(PipeWriter output, int status, ReadOnlySpan<byte> requestId, bool retryAfter = false)
     {
         // Head up to the id, the id, then the end of the head and a one-line body: all bytes made once.
-        output.Write(s_heads[status]);
+        output.Write(retryAfter ? s_retryHeads[status] : s_heads[status]);
         output.Write(requestId);
         output.Write(s_bodies[status]);
     }

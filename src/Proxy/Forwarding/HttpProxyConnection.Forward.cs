@@ -115,9 +115,16 @@ internal sealed partial class HttpProxyConnection
             int index = pool.Balancer.PickIndex(ref features);
             if (index < 0)
             {
-                // No backend at all is 503; none left after a failed connect is that failure's 502.
+                // No backend at all is 503; a shed is 503 with Retry-After, counted on the pool. None
+                // left after a failed connect, or a shed of that retry, is the failure's 502.
+                bool shed = index == IRoutingPolicy.Shed;
+                if (shed)
+                {
+                    pool.Metrics.CountShed();
+                }
+
                 ConsumeHead(ref headConsumed, head);
-                await RespondErrorAsync(attempt == 0 ? 503 : 502, OutcomeError.None).ConfigureAwait(false);
+                await RespondErrorAsync(attempt == 0 ? 503 : 502, OutcomeError.None, retryAfter: shed && attempt == 0).ConfigureAwait(false);
                 return false;
             }
 

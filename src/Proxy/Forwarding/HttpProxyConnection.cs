@@ -234,8 +234,11 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private ReadOnlySpan<byte> RequestIdBytes => _requestId.AsSpan(0, _requestIdLength);
 
     /// <summary>Answers with the proxy's own short response and counts it; the connection closes after.</summary>
+    /// <param name="status">The status to answer with (one of <see cref="ErrorResponses.Statuses"/>).</param>
+    /// <param name="error">What went wrong on the way, if anything.</param>
+    /// <param name="retryAfter">Adds <c>Retry-After: 1</c>: the policy shed the request.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask RespondErrorAsync(int status, OutcomeError error)
+    private async ValueTask RespondErrorAsync(int status, OutcomeError error, bool retryAfter = false)
     {
         _server.Metrics.CountErrorResponse(status);
         if (_requestIdLength == 0)
@@ -245,7 +248,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
 
         try
         {
-            ErrorResponses.Write(_output, status, RequestIdBytes);
+            ErrorResponses.Write(_output, status, RequestIdBytes, retryAfter);
             await _output.FlushAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (IsConnectionFailure(e))

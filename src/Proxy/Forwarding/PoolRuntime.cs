@@ -4,7 +4,7 @@ using FastLb.Proxy.Metrics;
 
 namespace FastLb.Proxy.Forwarding;
 
-/// <summary>A pool at run time: its balancer, its backends, its latency histogram.</summary>
+/// <summary>A pool at run time: its balancer, its backends, its latency histogram and counters.</summary>
 internal sealed class PoolRuntime
 {
     /// <summary>Binds a pool's config to its runtime parts.</summary>
@@ -12,12 +12,14 @@ internal sealed class PoolRuntime
     /// <param name="balancer">The policy and the backend states it picks from.</param>
     /// <param name="backends">Backends, in the order of the balancer's states.</param>
     /// <param name="latency">The histogram of the pool this one replaces on a config reload, so the series stays monotonic.</param>
-    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends, LatencyHistogram? latency = null)
+    /// <param name="metrics">The counters of the pool this one replaces on a config reload, for the same reason.</param>
+    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends, LatencyHistogram? latency = null, PoolMetrics? metrics = null)
     {
         Config = config;
         Balancer = balancer;
         Backends = backends;
         Latency = latency ?? new();
+        Metrics = metrics ?? new();
     }
 
     /// <summary>The pool's validated config.</summary>
@@ -34,4 +36,7 @@ internal sealed class PoolRuntime
 
     /// <summary>Latency of requests through the pool.</summary>
     public LatencyHistogram Latency { get; }
+
+    /// <summary>The pool's counters that are not per backend (requests shed).</summary>
+    public PoolMetrics Metrics { get; }
 }

@@ -40,6 +40,13 @@ internal sealed class TcpProxyConnection
                 int index = pool.Balancer.PickIndex(ref features);
                 if (index < 0)
                 {
+                    // No backend, or the policy shed the connection: a tcp client has no status to
+                    // read, so either way the connection closes; a shed is counted on the pool.
+                    if (index == IRoutingPolicy.Shed)
+                    {
+                        pool.Metrics.CountShed();
+                    }
+
                     return;
                 }
 

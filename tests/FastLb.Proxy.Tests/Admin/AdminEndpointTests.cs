@@ -28,6 +28,7 @@ public sealed class AdminEndpointTests
         Assert.Contains($"fastlb_requests_total{{pool=\"main\",backend=\"{backend.Address}\",status_class=\"2xx\",policy=\"round_robin\"}} 5", metrics);
         Assert.Contains($"fastlb_requests_total{{pool=\"main\",backend=\"{backend.Address}\",status_class=\"5xx\",policy=\"round_robin\"}} 1", metrics);
         Assert.Contains("fastlb_request_duration_seconds_count{pool=\"main\"} 6", metrics);
+        Assert.Contains("fastlb_requests_shed_total{pool=\"main\"} 0\n", metrics);
         Assert.Contains("fastlb_parse_rejections_total{reason=", metrics);
         Assert.Contains("fastlb_request_log_records_dropped_total 0", metrics);
     }

@@ -32,6 +32,31 @@ public sealed class ConfigDiffTests
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("", "\"deadlineMs\": 50, ", "pool 'a': deadlineMs none -> 50")]
+    [InlineData("\"deadlineMs\": 50, ", "\"deadlineMs\": 100, ", "pool 'a': deadlineMs 50 -> 100")]
+    [InlineData("\"deadlineMs\": 50, ", "", "pool 'a': deadlineMs 50 -> none")]
+    public void DescribePool_DeadlineMsChanged_NamesIt(string from, string to, string expected)
+    {
+        static PoolConfig PoolA(string deadline) =>
+            Load(Running.Replace("{ \"name\": \"a\", ", $"{{ \"name\": \"a\", {deadline}")).Pools[0];
+        var changes = new List<string>();
+
+        ConfigDiff.DescribePool(PoolA(from), PoolA(to), changes);
+
+        Assert.Equal([expected], changes);
+    }
+
+    [Fact]
+    public void DescribePool_SameFields_NoLines()
+    {
+        var changes = new List<string>();
+
+        ConfigDiff.DescribePool(Load(Running).Pools[0], Load(Running).Pools[0], changes);
+
+        Assert.Empty(changes);
+    }
+
     [Fact]
     public void RestartOnly_PoolsRoutesLimitsAndListenerPoolsChanged_NothingRefused()
     {

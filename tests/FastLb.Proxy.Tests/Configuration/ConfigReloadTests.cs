@@ -242,6 +242,34 @@ public sealed class ConfigReloadTests : IDisposable
     }
 
     [Fact]
+    public async Task Reload_DeadlineMsChanged_NewPolicyBuilt_UnchangedKeepsIt()
+    {
+        await using TestBackend a = await TestBackend.StartAsync("a");
+        string WithDeadline(string deadline) => OnePool("least_connections", a.Address).Replace("\"policy\":", $"{deadline}\"policy\":");
+        File.WriteAllText(_path, WithDeadline(""));
+        await using ProxyHost proxy = await ProxyHost.StartFromFileAsync(_path);
+        using var client = new HttpClient { BaseAddress = proxy.BaseUri };
+        Balancer first = proxy.Server.Pools[0].Balancer;
+
+        File.WriteAllText(_path, WithDeadline("\"deadlineMs\": 200, "));
+        ReloadResult set = await proxy.Server.ReloadAsync();
+
+        Assert.Equal(ReloadOutcome.Applied, set.Outcome);
+        Assert.Equal(["pool 'main': deadlineMs none -> 200", "pool 'main': new least_connections policy for the new deadline"], set.Changes);
+        Balancer second = proxy.Server.Pools[0].Balancer;
+        Assert.NotSame(first, second);
+        Assert.Same(first.Backends[0], second.Backends[0]);
+        Assert.Equal(200, proxy.Server.Pools[0].Config.DeadlineMs);
+
+        ReloadResult same = await proxy.Server.ReloadAsync();
+
+        Assert.Equal(ReloadOutcome.Applied, same.Outcome);
+        Assert.Empty(same.Changes);
+        Assert.Same(second, proxy.Server.Pools[0].Balancer);
+        Assert.Equal("hello from a", await client.GetStringAsync("/hello"));
+    }
+
+    [Fact]
     public async Task Reload_PoolAndRouteAdded_RequestsRouteToTheNewPool()
     {
         await using TestBackend a = await TestBackend.StartAsync("a");

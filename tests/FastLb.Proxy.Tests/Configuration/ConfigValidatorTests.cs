@@ -35,6 +35,29 @@ public sealed class ConfigValidatorTests
     }
 
     [Fact]
+    public void Validate_DeadlineMs_AcceptedAndAbsentMeansNone()
+    {
+        string json = Valid.Replace("\"policy\": \"round_robin\",", "\"policy\": \"fastlb\", \"deadlineMs\": 250,");
+
+        ProxyConfig config = ConfigValidator.Validate(ConfigLoader.Parse(json));
+
+        Assert.Equal(250, config.Pools[0].DeadlineMs);
+        Assert.Null(config.Pools[1].DeadlineMs);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void Validate_DeadlineMsNotPositive_NamesTheField(int deadlineMs)
+    {
+        string json = Valid.Replace("\"name\": \"echo\",", $"\"name\": \"echo\", \"deadlineMs\": {deadlineMs},");
+
+        var e = Assert.Throws<ConfigException>(() => ConfigValidator.Validate(ConfigLoader.Parse(json)));
+
+        Assert.Equal($"pools[1].deadlineMs: must be positive, got {deadlineMs}", Assert.Single(e.Errors));
+    }
+
+    [Fact]
     public void Parse_UnknownField_NamesIt()
     {
         string json = Valid.Replace("\"weight\": 1", "\"weight\": 1, \"wieght\": 2");

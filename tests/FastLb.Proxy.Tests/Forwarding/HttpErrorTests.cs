@@ -119,6 +119,10 @@ public sealed class HttpErrorTests
         using HttpResponseMessage response = await client.GetAsync("/hello");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+
+        // Not a shed: no Retry-After, not counted as one.
+        Assert.Null(response.Headers.RetryAfter);
+        Assert.Equal(0, proxy.Server.Pools[0].Metrics.Shed);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ namespace FastLb.Proxy.Tests.Infrastructure;
 public sealed class TestBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
 
     private TestBackend(WebApplication app, string name)
@@ -38,6 +39,9 @@ public sealed class TestBackend : IAsyncDisposable
 
     /// <summary>Requests being served now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Lets every request to <c>/hold</c> (those waiting and those to come) answer.</summary>
+    public void ReleaseHeld() => _release.TrySetResult();
 
     /// <summary>Headers of the last request, as received.</summary>
     public IHeaderDictionary? LastHeaders { get; private set; }
@@ -116,6 +120,12 @@ public sealed class TestBackend : IAsyncDisposable
             await Task.Delay(ms);
             return Results.Text($"slow from {name}");
         });
+        app.MapGet("/hold", async () =>
+        {
+            // In flight until the test says so (ReleaseHeld), however long it takes.
+            await backend._release.Task;
+            return Results.Text($"held by {name}");
+        });
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapGet("/headers", (HttpContext c) => Results.Text(string.Join("\n", c.Request.Headers.Select(h => $"{h.Key}: {h.Value}"))));
         app.Map("/ws", async (HttpContext c) =>
@@ -167,6 +177,7 @@ public sealed class TestBackend : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        ReleaseHeld();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

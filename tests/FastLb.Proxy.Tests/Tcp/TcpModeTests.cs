@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using FastLb.Policy.Learning;
 using FastLb.Proxy.Tests.Infrastructure;
+using FastLb.Proxy.Tests.Model;
+using static FastLb.Proxy.Tests.Admin.AdminEndpointTests;
 
 namespace FastLb.Proxy.Tests.Tcp;
 
@@ -47,6 +50,43 @@ public sealed class TcpModeTests
 
         Assert.Equal(5, first.Accepted);
         Assert.Equal(5, second.Accepted);
+    }
+
+    [Fact]
+    public async Task FastLb_BusyBackendPredictedPastDeadline_ConnectionClosedAndCountedAsShed()
+    {
+        // The repository's model predicts tens of ms, so with a 1 ms deadline fastlb sheds a
+        // connection for a backend that already has one open; the first one goes through.
+        await using var echo = new EchoServer();
+        await using ProxyHost proxy = await ProxyHost.StartAsync([echo.Address], policy: "fastlb", mode: "tcp", configure: o =>
+        {
+            o.Model.Path = ModelWatcherTests.RepositoryModel;
+            o.Pools[0].DeadlineMs = 1;
+        });
+        var policy = Assert.IsType<FastLbPolicy>(proxy.Server.Pools[0].Balancer.Policy);
+        using var open = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await open.ConnectAsync(proxy.EndPoint);
+        await open.SendAsync(Encoding.ASCII.GetBytes("ping"), SocketFlags.None);
+        byte[] echoed = new byte[4];
+        for (int got = 0; got < echoed.Length;)
+        {
+            int read = await open.ReceiveAsync(echoed.AsMemory(got), SocketFlags.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(read > 0, "the open session ended early");
+            got += read;
+        }
+
+        // The open session's pick made the backend known; a table built after it has its row.
+        long builds = policy.TableBuilds;
+        await WaitUntilAsync(() => policy.TableBuilds >= builds + 2);
+        using var shed = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await shed.ConnectAsync(proxy.EndPoint);
+
+        Assert.Empty(await ReadToEndAsync(shed).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, proxy.Server.Pools[0].Metrics.Shed);
+        Assert.Equal(1, echo.Accepted);
+
+        open.Shutdown(SocketShutdown.Send);
+        Assert.Empty(await ReadToEndAsync(open).WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     private static async Task<byte[]> ReadToEndAsync(Socket socket)
