@@ -17,59 +17,67 @@ namespace FastLb.Policy.Learning;
 /// backend count for more than one in a steady stream.
 /// Lock-free as in <see cref="Baselines.PeakEwmaEstimates"/>: the timestamp is swapped, the value
 /// updated with a compare-and-swap loop, a racing reader sees old or new, never torn, values.
+/// A cell's value and timestamp lie side by side (one cache line for a pick's read), and a
+/// backend's three cells together.
 /// </remarks>
 internal sealed class DriftCorrection
 {
     /// <summary>Corrections smaller than this (in ms) are stored as 0.</summary>
     public const double FlushBelowMs = 1e-9;
 
-    private readonly double[] _valueMs;
-    private readonly long[] _stamp;
+    private readonly Cell[] _cells;
     private readonly double _rate;
     private readonly double _decayPerTick;
 
     /// <summary>All zero, for <paramref name="capacity"/> cells.</summary>
     public DriftCorrection(int capacity, TimeProvider time, double rate, double decaySeconds)
     {
-        _valueMs = new double[Math.Max(capacity, 1)];
-        _stamp = new long[_valueMs.Length];
+        _cells = new Cell[Math.Max(capacity, 1)];
         _rate = rate;
         _decayPerTick = 1 / (decaySeconds * time.TimestampFrequency);
-        Array.Fill(_stamp, time.GetTimestamp());
+        long now = time.GetTimestamp();
+        for (int i = 0; i < _cells.Length; i++)
+        {
+            _cells[i].Stamp = now;
+        }
     }
 
     /// <summary>The decayed correction of cell <paramref name="index"/> in ms (0 outside the table).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double ValueMs(int index, long now)
     {
-        if ((uint)index >= (uint)_valueMs.Length)
+        Cell[] cells = _cells;
+        if ((uint)index >= (uint)cells.Length)
         {
             return 0;
         }
 
         // Most cells of a model that predicts well hold exactly 0 (flushed): no decay to compute.
-        double value = Volatile.Read(ref _valueMs[index]);
+        ref Cell cell = ref cells[index];
+        double value = Volatile.Read(ref cell.ValueMs);
         if (value == 0)
         {
             return 0;
         }
 
-        long elapsed = now - Volatile.Read(ref _stamp[index]);
+        long elapsed = now - Volatile.Read(ref cell.Stamp);
         return value * Decay.Factor(elapsed * _decayPerTick);
     }
 
     /// <summary>Folds one prediction error of position <paramref name="index"/> into its value.</summary>
     public void Observe(int index, double errorMs, long now)
     {
-        if ((uint)index >= (uint)_valueMs.Length)
+        Cell[] cells = _cells;
+        if ((uint)index >= (uint)cells.Length)
         {
             return;
         }
 
-        long previous = Interlocked.Exchange(ref _stamp[index], now);
+        ref Cell cell = ref cells[index];
+        long previous = Interlocked.Exchange(ref cell.Stamp, now);
         double keep = Decay.Factor((now - previous) * _decayPerTick);
         double weight = Math.Max(_rate, 1 - keep);
-        ref double location = ref _valueMs[index];
+        ref double location = ref cell.ValueMs;
         double current = Volatile.Read(ref location);
         while (true)
         {
@@ -91,5 +99,12 @@ internal sealed class DriftCorrection
 
             current = seen;
         }
+    }
+
+    /// <summary>One Q cell: the value and when it was last updated.</summary>
+    private struct Cell
+    {
+        public double ValueMs;
+        public long Stamp;
     }
 }

@@ -155,7 +155,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
                     break;
                 }
 
-                _estimates.Slots.Note(index, backend);
+                // A row for this backend means the table was built from its slot: no Note needed.
                 int cell = Cell(index, backend);
                 expected[i] = prediction;
                 cells[i] = cell;
@@ -220,7 +220,15 @@ public sealed class FastLbPolicy : IRoutingPolicy
         if (index >= 0)
         {
             double observed = outcome.IsFailure ? Math.Max(outcome.LatencyMs, _options.FailureLatencyMs) : outcome.LatencyMs;
-            _estimates.ObserveAt(index, observed, now);
+
+            // The EWMA estimate only scores backends the prediction table has no row for. While the
+            // table covers this one, skip it (two atomics per report); if the model goes, the first
+            // report of each backend brings its peak estimate back (a peak is taken at once).
+            if (Volatile.Read(ref _table)?.Covers(index, backend) != true)
+            {
+                _estimates.ObserveAt(index, observed, now);
+            }
+
             _correction.Observe(Volatile.Read(ref _decisionCell[index]), observed - Volatile.Read(ref _decisionExpectedMs[index]), now);
         }
 

@@ -42,11 +42,15 @@ internal sealed class PredictionTableSnapshot
     /// <summary>The in-flight count at point <paramref name="point"/>.</summary>
     public static int InFlightAt(int point) => point == 0 ? 0 : 1 << (point - 1);
 
+    /// <summary>True when the table has rows for <paramref name="backend"/> at <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Covers(int index, BackendState backend) => (uint)index < (uint)Backends.Length && ReferenceEquals(Backends[index], backend);
+
     /// <summary>Predicted latency on <paramref name="backend"/> at <paramref name="inFlight"/>; NaN when the table has no row for it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Predict(int index, BackendState backend, int route, int inFlight)
     {
-        if ((uint)index >= (uint)Backends.Length || !ReferenceEquals(Backends[index], backend))
+        if (!Covers(index, backend))
         {
             return double.NaN;
         }
