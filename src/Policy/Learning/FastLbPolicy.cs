@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FastLb.Policy.Baselines;
 using FastLb.Policy.Prediction;
 using FastLb.Policy.Selection;
@@ -57,8 +58,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private readonly SplitMix64Random _random;
     private readonly PeakEwmaEstimates _estimates;
     private readonly DriftCorrection _correction;
-    private readonly double[] _decisionExpectedMs;
-    private readonly int[] _decisionCell;
+    private readonly Decision[] _decisions;
     private readonly BackendState?[] _probes;
     private readonly long _refreshTicks;
     private readonly int _choices;
@@ -89,8 +89,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         int capacity = Math.Max(context.BackendCount, 1);
         _estimates = new PeakEwmaEstimates(capacity, _time, PeakEwmaPolicy.InitialLatencyMs, _options.DecaySeconds);
         _correction = new DriftCorrection(capacity * LoadLevels.Count, _time, _options.CorrectionRate, _options.DecaySeconds);
-        _decisionCell = new int[capacity];
-        _decisionExpectedMs = new double[capacity];
+        _decisions = new Decision[capacity];
         _probes = new BackendState?[capacity];
         _refreshTicks = (long)(_options.RefreshInterval.TotalSeconds * _time.TimestampFrequency);
         _lastRefresh = long.MinValue / 2;
@@ -203,10 +202,11 @@ public sealed class FastLbPolicy : IRoutingPolicy
         }
 
         int chosen = sample[best];
-        if ((uint)chosen < (uint)_decisionExpectedMs.Length)
+        if ((uint)chosen < (uint)_decisions.Length)
         {
-            Volatile.Write(ref _decisionExpectedMs[chosen], expected[best]);
-            Volatile.Write(ref _decisionCell[chosen], cells[best]);
+            ref Decision decision = ref _decisions[chosen];
+            Volatile.Write(ref decision.ExpectedMs, expected[best]);
+            Volatile.Write(ref decision.Cell, cells[best]);
         }
 
         return chosen;
@@ -229,7 +229,8 @@ public sealed class FastLbPolicy : IRoutingPolicy
                 _estimates.ObserveAt(index, observed, now);
             }
 
-            _correction.Observe(Volatile.Read(ref _decisionCell[index]), observed - Volatile.Read(ref _decisionExpectedMs[index]), now);
+            ref Decision decision = ref _decisions[index];
+            _correction.Observe(Volatile.Read(ref decision.Cell), observed - Volatile.Read(ref decision.ExpectedMs), now);
         }
 
         // A lost decay step (two reports racing) only leaves exploration one step higher.
@@ -373,5 +374,18 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private struct Candidates<T>
     {
         private T _first;
+    }
+
+    /// <summary>What the last pick of a backend expected, for its report to learn from; one per backend,
+    /// padded to two cache lines so that picks of different backends on different threads do not
+    /// write the same line.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct Decision
+    {
+        [FieldOffset(64)]
+        public double ExpectedMs;
+
+        [FieldOffset(72)]
+        public int Cell;
     }
 }
