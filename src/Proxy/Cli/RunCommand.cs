@@ -21,14 +21,15 @@ internal static class RunCommand
         var admin = new Option<string>("--admin") { Description = "Admin endpoint address.", DefaultValueFactory = _ => "127.0.0.1:9090" };
         var requestLog = new Option<string?>("--request-log") { Description = "Write the request log (CSV) to this path." };
         var noSplice = new Option<bool>("--no-splice") { Description = "tcp mode: copy through a buffer instead of splice(2)." };
+        var deadline = new Option<int?>("--deadline-ms") { Description = "The pool's deadline: fastlb with a model sheds (503) a request it predicts to take longer." };
 
-        var command = new Command("run", "Run the proxy.") { config, listen, backends, mode, policy, admin, requestLog, noSplice };
+        var command = new Command("run", "Run the proxy.") { config, listen, backends, mode, policy, admin, requestLog, noSplice, deadline };
         command.SetAction(parse =>
         {
             ProxyConfig proxyConfig = Build(
                 parse.GetValue(config), parse.GetValue(listen), parse.GetValue(backends) ?? [], parse.GetValue(mode)!,
                 parse.GetValue(policy)!, parse.GetValue(admin)!, parse.GetValue(requestLog),
-                listenGiven: parse.GetResult(listen) is not null, splice: !parse.GetValue(noSplice));
+                listenGiven: parse.GetResult(listen) is not null, splice: !parse.GetValue(noSplice), deadlineMs: parse.GetValue(deadline));
             string? file = parse.GetValue(config);
             string? logPath = parse.GetValue(requestLog);
             ConfigSource? source = file is null ? null : new ConfigSource(file, () => LoadFile(file, logPath));
@@ -38,15 +39,15 @@ internal static class RunCommand
     }
 
     /// <summary>Builds the config from a file or from the one-pool flags; bad input throws <see cref="UsageException"/>.</summary>
-    internal static ProxyConfig Build(string? file, string? listen, string[] backends, string mode, string policy, string admin, string? requestLog, bool listenGiven, bool splice = true)
+    internal static ProxyConfig Build(string? file, string? listen, string[] backends, string mode, string policy, string admin, string? requestLog, bool listenGiven, bool splice = true, int? deadlineMs = null)
     {
         try
         {
             if (file is not null)
             {
-                if (listenGiven || backends.Length > 0)
+                if (listenGiven || backends.Length > 0 || deadlineMs is not null)
                 {
-                    throw new UsageException("--config cannot be combined with --listen or --backend");
+                    throw new UsageException("--config cannot be combined with --listen, --backend or --deadline-ms");
                 }
 
                 return LoadFile(file, requestLog);
@@ -66,7 +67,7 @@ internal static class RunCommand
             {
                 Admin = new AdminOptions { Listen = admin },
                 Listeners = [new ListenerOptions { Name = "main", Listen = listen, Mode = mode, Pool = "main", Splice = splice }],
-                Pools = [new PoolOptions { Name = "main", Policy = policy, Backends = [.. backends.Select(b => new BackendOptions { Address = b })] }],
+                Pools = [new PoolOptions { Name = "main", Policy = policy, DeadlineMs = deadlineMs, Backends = [.. backends.Select(b => new BackendOptions { Address = b })] }],
                 RequestLog = new RequestLogOptions { Path = requestLog },
             };
             return ConfigValidator.Validate(options);
@@ -76,7 +77,7 @@ internal static class RunCommand
             // Flags map onto config fields; name them as flags where the user typed flags.
             string message = file is null
                 ? e.Message.Replace("listeners[0].listen", "--listen").Replace("listeners[0].mode", "--mode")
-                    .Replace("pools[0].policy", "--policy").Replace("admin.listen", "--admin").Replace("pools[0].backends", "--backend")
+                    .Replace("pools[0].policy", "--policy").Replace("admin.listen", "--admin").Replace("pools[0].backends", "--backend").Replace("pools[0].deadlineMs", "--deadline-ms")
                 : e.Message;
             throw new UsageException(message);
         }

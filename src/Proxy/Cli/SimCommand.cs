@@ -28,11 +28,12 @@ internal static class SimCommand
         var json = new Option<bool>("--json") { Description = "Print the DESIGN.md document on stdout and nothing else" };
         var log = new Option<string?>("--log") { Description = "Write every simulated attempt to this request-log CSV (for fastlb train)" };
         var model = new Option<string?>("--model") { Description = "Latency model file for the fastlb policy (made by fastlb train); without it fastlb runs model-free" };
+        var noShed = new Option<bool>("--no-shed") { Description = "Do not tell the policies the scenario's deadline, so fastlb sheds nothing (to compare with shedding)" };
         var qEncoding = new Option<string>("--q-encoding") { Description = "State encoding of q_learning: auto (joint up to 8 backends), joint (3^N states) or per-backend", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("sim", "Compare policies on scenarios in the discrete-event simulator (simulated time, real policy objects)")
         {
-            scenario, scenarioFile, policies, requests, seed, seeds, duration, warmup, json, log, model, qEncoding,
+            scenario, scenarioFile, policies, requests, seed, seeds, duration, warmup, json, log, model, qEncoding, noShed,
         };
         command.SetAction(parse => Run(
             parse.GetValue(scenario),
@@ -46,12 +47,13 @@ internal static class SimCommand
             parse.GetValue(json),
             parse.GetValue(log),
             LoadModel(parse.GetValue(model)),
-            ParseEncoding(parse.GetValue(qEncoding))));
+            ParseEncoding(parse.GetValue(qEncoding)),
+            shed: !parse.GetValue(noShed)));
         return command;
     }
 
     private static int Run(string? scenarioName, string[] scenarioFiles, string? policyList, long? maxRequests, ulong seed, int seedCount,
-        double? durationS, double? warmupS, bool json, string? logPath, ILatencyModel? model, QStateEncoding encoding)
+        double? durationS, double? warmupS, bool json, string? logPath, ILatencyModel? model, QStateEncoding encoding, bool shed)
     {
         if (maxRequests is < 1)
         {
@@ -135,7 +137,7 @@ internal static class SimCommand
                             };
                             try
                             {
-                                report.Results.Add(ScenarioRunner.Run(scenario, context => Create(name, context with { Model = model }, encoding), seed, seedCount, scenarioOptions, f => task.Value = f));
+                                report.Results.Add(ScenarioRunner.Run(scenario, context => Create(name, context with { Model = model, DeadlineMs = shed ? context.DeadlineMs : double.PositiveInfinity }, encoding), seed, seedCount, scenarioOptions, f => task.Value = f));
                             }
                             catch (Exception e) when (e is not UsageException)
                             {

@@ -43,6 +43,29 @@ public sealed class CommandProcessTests
         Assert.True(result.GetProperty("throughput_rps").GetDouble() > 0);
     }
 
+    [Fact]
+    public async Task Sim_NoShed_FastLbShedsOnlyWithTheDeadline()
+    {
+        // S5's ramp squeezed into 100 s still ends overloaded: with the scenario's deadline fastlb
+        // sheds, with --no-shed it does not, and the JSON says so in shed and shed_rate.
+        string model = FindUp(Path.Combine("models", "latency.model"));
+        string[] args = ["sim", "--scenario", "S5", "--policies", "fastlb", "--model", model, "--duration", "100s", "--warmup", "5s", "--json"];
+
+        (int exitCode, string stdout, string stderr) = await FastLbProcess.RunToEndAsync(args);
+        (int noShedExit, string noShedOut, string noShedErr) = await FastLbProcess.RunToEndAsync([.. args, "--no-shed"]);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.True(noShedExit == 0, noShedErr);
+        using JsonDocument shedding = JsonDocument.Parse(stdout);
+        using JsonDocument queueing = JsonDocument.Parse(noShedOut);
+        JsonElement withDeadline = shedding.RootElement.GetProperty("results")[0];
+        JsonElement without = queueing.RootElement.GetProperty("results")[0];
+        Assert.True(withDeadline.GetProperty("shed").GetInt64() > 0, "fastlb shed nothing with the deadline");
+        Assert.True(withDeadline.GetProperty("shed_rate").GetDouble() > 0);
+        Assert.Equal(0, without.GetProperty("shed").GetInt64());
+        Assert.Equal(0, without.GetProperty("shed_rate").GetDouble());
+    }
+
     [Theory]
     [InlineData("sim", "--scenario", "S99")]
     [InlineData("sim", "--scenario", "S1", "--policies", "telepathy")]

@@ -66,6 +66,16 @@ public sealed class RunProcessTests
     }
 
     [Fact]
+    public async Task Run_DeadlineNotPositive_Exit2NamingTheFlag()
+    {
+        (int exitCode, _, string stderr) = await FastLbProcess.RunToEndAsync(
+            "run", "--listen", "127.0.0.1:0", "--backend", "127.0.0.1:9", "--policy", "fastlb", "--deadline-ms", "0");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--deadline-ms", stderr);
+    }
+
+    [Fact]
     public async Task Run_ConfigWithUnknownField_Exit2NamingTheField()
     {
         string path = Path.Combine(Path.GetTempPath(), $"fastlb-{Guid.NewGuid():N}.json");
