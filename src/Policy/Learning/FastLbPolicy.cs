@@ -29,7 +29,8 @@ namespace FastLb.Policy.Learning;
 /// find a backend that recovered. Random candidates (two or more) keep concurrent picks from
 /// herding onto the backend that looks best.</para>
 /// <para>Shedding: with a model and a finite <see cref="PolicyContext.DeadlineMs"/>, a pick whose best
-/// candidate is expected (P plus its correction) to answer after the deadline returns
+/// candidate is expected (P plus its correction) to answer after <see cref="FastLbOptions.ShedAt"/> (0.9)
+/// of the deadline returns
 /// <see cref="IRoutingPolicy.Shed"/>: the caller fails the request at once instead of queueing work
 /// that would time out and delay the requests behind it. A candidate with nothing in flight is never
 /// shed (it has no queue, and it keeps every backend probed, so a wrong prediction cannot shut the
@@ -62,7 +63,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private readonly BackendState?[] _probes;
     private readonly long _refreshTicks;
     private readonly int _choices;
-    private readonly double _deadlineMs;
+    private readonly double _shedAboveMs;
     private readonly bool _refreshOnReport;
     private PredictionTableSnapshot? _table;
     private long _lastRefresh;
@@ -79,7 +80,17 @@ public sealed class FastLbPolicy : IRoutingPolicy
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Choices, 2, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Choices, MaxChoices, nameof(options));
         _choices = _options.Choices;
-        _deadlineMs = context.DeadlineMs > 0 ? context.DeadlineMs : throw new ArgumentOutOfRangeException(nameof(context), context.DeadlineMs, "DeadlineMs must be above 0 (infinite for none).");
+        if (!(context.DeadlineMs > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(context), context.DeadlineMs, "DeadlineMs must be above 0 (infinite for none).");
+        }
+
+        if (!(_options.ShedAt is > 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.ShedAt, "ShedAt must be above 0 and at most 1.");
+        }
+
+        _shedAboveMs = _options.ShedAt * context.DeadlineMs;
         _refreshOnReport = _options.RefreshOnReport;
         _model = context.Model;
         _routes = [.. context.Routes];
@@ -168,7 +179,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
                 }
             }
 
-            if (best >= 0 && bestLatency > _deadlineMs && backends[sample[best]].InFlight > 0)
+            if (best >= 0 && bestLatency > _shedAboveMs && backends[sample[best]].InFlight > 0)
             {
                 return IRoutingPolicy.Shed;
             }

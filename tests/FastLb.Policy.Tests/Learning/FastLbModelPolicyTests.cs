@@ -389,6 +389,31 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
     }
 
     [Theory]
+    [InlineData(0.9, true)]
+    [InlineData(1.0, false)]
+    public void Pick_PredictedWithinDeadlineButPastShedAt_ShedsByThatFraction(double shedAt, bool shed)
+    {
+        // 95 ms expected against a 100 ms deadline: past 0.9 of it (the default), within all of it.
+        var (policy, _, backends, _, _) = Build([95, 95], 0, new FastLbOptions { ShedAt = shedAt }, deadlineMs: 100);
+        Warm(policy, backends);
+        backends[0].OnStarted();
+        backends[1].OnStarted();
+
+        int picked = policy.Pick(backends, RequestFeatures.Empty);
+
+        Assert.Equal(shed, picked == IRoutingPolicy.Shed);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void Constructor_ShedAtOutOfRange_Refused(double shedAt)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FastLbPolicy(Pools.Context(2), new FastLbOptions { ShedAt = shedAt }));
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(-5)]
     [InlineData(double.NaN)]
