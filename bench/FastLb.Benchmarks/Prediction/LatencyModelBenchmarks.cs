@@ -1,10 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using FastLb.Policy;
+using FastLb.Policy.Learning;
 using FastLb.Policy.Prediction;
 
 namespace FastLb.Benchmarks.Prediction;
 
-/// <summary>Managed latency-model inference: one prediction for a live backend, and for a ready feature row.</summary>
+/// <summary>Managed latency-model inference: one prediction for a live backend, for a ready feature row, and a whole rebuild of fastlb's prediction table.</summary>
 /// <remarks>
 /// The model is trained in setup with XGBoost (libxgboost0 needed) to the size a real run keeps:
 /// 200 trees of depth 8 on 11 features. Setup checks the managed evaluator against XGBoost's
@@ -14,7 +15,9 @@ namespace FastLb.Benchmarks.Prediction;
 public class LatencyModelBenchmarks
 {
     private const int Rows = 20_000;
+    private const int TablePoolSize = 64;
     private TreeLatencyModel _model = null!;
+    private FastLbPolicy _learned = null!;
     private BackendState[] _backends = null!;
     private float[] _rows = null!;
     private RequestFeatures _request;
@@ -82,6 +85,32 @@ public class LatencyModelBenchmarks
         _request = RequestFeatures.Empty;
         _request.Method = RequestMethod.Get;
         _request.PoolInFlight = 36;
+
+        // A fastlb pool of 64 backends that knows them all (one pick each), for the table rebuild.
+        var pool = new BackendState[TablePoolSize];
+        for (int b = 0; b < pool.Length; b++)
+        {
+            pool[b] = new BackendState($"10.0.{b / 8}.{(b % 8) + 1}:9101");
+        }
+
+        var context = new PolicyContext(pool.Length, 42, TimeProvider.System) { Routes = ["/api/orders", "/api/users"] };
+        _learned = new FastLbPolicy(context, FastLbOptions.Default with { RefreshOnReport = false });
+        var balancer = new Balancer(_learned, pool);
+        for (int i = 0; i < 100 * pool.Length; i++)
+        {
+            RequestFeatures request = RequestFeatures.Empty;
+            BackendState picked = balancer.Pick(ref request)!;
+            balancer.Complete(picked, request, new RequestOutcome(12, 6, 200, OutcomeError.None));
+        }
+    }
+
+    /// <summary>One rebuild of fastlb's prediction table with the trained model, at 64 backends x 3 route slots x 8
+    /// in-flight points (1,536 predictions): what the proxy's timer does every 200 ms, off the request path.</summary>
+    [Benchmark]
+    public bool FastLbTableBuild()
+    {
+        _learned.SetModel(_model);
+        return _learned.HasPredictions;
     }
 
     /// <summary>What the learned policy's refresh calls: features from live state, then the trees.</summary>
