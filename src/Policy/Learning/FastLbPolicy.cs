@@ -60,7 +60,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private readonly PeakEwmaEstimates _estimates;
     private readonly DriftCorrection _correction;
     private readonly Decision[] _decisions;
-    private readonly BackendState?[] _probes;
+    private readonly BackendState[]?[] _probes;
     private readonly long _refreshTicks;
     private readonly int _choices;
     private readonly double _shedAboveMs;
@@ -101,7 +101,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         _estimates = new PeakEwmaEstimates(capacity, _time, PeakEwmaPolicy.InitialLatencyMs, _options.DecaySeconds);
         _correction = new DriftCorrection(capacity * LoadLevels.Count, _time, _options.CorrectionRate, _options.DecaySeconds);
         _decisions = new Decision[capacity];
-        _probes = new BackendState?[capacity];
+        _probes = new BackendState[]?[capacity];
         _refreshTicks = (long)(_options.RefreshInterval.TotalSeconds * _time.TimestampFrequency);
         _lastRefresh = long.MinValue / 2;
         _epsilon = _options.Exploration.Epsilon;
@@ -356,23 +356,33 @@ public sealed class FastLbPolicy : IRoutingPolicy
                 continue;
             }
 
-            BackendState? probe = _probes[b];
-            if (probe is null || probe.Id != source.Id)
+            // The backend as it is now, at each in-flight point of the table, asked for in one call per route.
+            BackendState[]? probes = _probes[b];
+            if (probes is null || probes[0].Id != source.Id)
             {
-                probe = new BackendState(source.Id, source.Weight);
-                _probes[b] = probe;
+                probes = new BackendState[PredictionTableSnapshot.Points];
+                for (int p = 0; p < probes.Length; p++)
+                {
+                    probes[p] = new BackendState(source.Id, source.Weight);
+                }
+
+                _probes[b] = probes;
+            }
+
+            for (int p = 0; p < probes.Length; p++)
+            {
+                probes[p].CopyForProbe(source, PredictionTableSnapshot.InFlightAt(p));
             }
 
             for (int r = 0; r < routeSlots; r++)
             {
                 request.RouteId = r < _routes.Length ? r : -1;
                 string? route = r < _routes.Length ? _routes[r] : null;
-                int row = ((b * routeSlots) + r) * PredictionTableSnapshot.Points;
-                for (int p = 0; p < PredictionTableSnapshot.Points; p++)
+                Span<double> row = values.AsSpan(((b * routeSlots) + r) * PredictionTableSnapshot.Points, PredictionTableSnapshot.Points);
+                model.PredictMs(probes, route, request, row);
+                for (int p = 0; p < row.Length; p++)
                 {
-                    probe.CopyForProbe(source, PredictionTableSnapshot.InFlightAt(p));
-                    double prediction = model.PredictMs(probe, route, request);
-                    values[row + p] = double.IsFinite(prediction) ? Math.Max(prediction, 0) : double.NaN;
+                    row[p] = double.IsFinite(row[p]) ? Math.Max(row[p], 0) : double.NaN;
                 }
             }
         }

@@ -16,6 +16,18 @@ public interface ILatencyModel
     /// <param name="route">The matched route's path prefix (the request log's <c>route</c>), null when none.</param>
     /// <param name="request">Method, size and pool in-flight of the request.</param>
     double PredictMs(BackendState backend, string? route, in RequestFeatures request);
+
+    /// <summary>Predictions for several backend states at once (the learned policy asks for one backend at each
+    /// in-flight point of its table), into <paramref name="results"/>, one per state, in order.</summary>
+    /// <remarks>By default one <see cref="PredictMs(BackendState, string?, in RequestFeatures)"/> per state; a model
+    /// that evaluates rows faster together overrides it, with the same results.</remarks>
+    void PredictMs(ReadOnlySpan<BackendState> backends, string? route, in RequestFeatures request, Span<double> results)
+    {
+        for (int i = 0; i < backends.Length; i++)
+        {
+            results[i] = PredictMs(backends[i], route, request);
+        }
+    }
 }
 
 /// <summary>Identity and quality of a trained model, shown on <c>/status</c>.</summary>

@@ -45,6 +45,30 @@ internal sealed class TreeLatencyModel : ILatencyModel
         return Trees.Predict(features);
     }
 
+    /// <inheritdoc />
+    public void PredictMs(ReadOnlySpan<BackendState> backends, string? route, in RequestFeatures request, Span<double> results)
+    {
+        // The learned policy's refresh asks for one backend at each in-flight point: the rows walk
+        // the trees together (TreeEnsemble.Predict over rows), in chunks that fit on the stack.
+        const int Chunk = 8;
+        Span<float> rows = stackalloc float[Chunk * LatencyFeatures.Count];
+        Span<float> sums = stackalloc float[Chunk];
+        for (int start = 0; start < backends.Length; start += Chunk)
+        {
+            int count = Math.Min(Chunk, backends.Length - start);
+            for (int i = 0; i < count; i++)
+            {
+                LatencyFeatures.Fill(rows.Slice(i * LatencyFeatures.Count, LatencyFeatures.Count), _backends, _routes, backends[start + i], route, request);
+            }
+
+            Trees.Predict(rows[..(count * LatencyFeatures.Count)], sums[..count]);
+            for (int i = 0; i < count; i++)
+            {
+                results[start + i] = sums[i];
+            }
+        }
+    }
+
     /// <summary>Prediction for a ready feature row (<see cref="LatencyFeatures"/> order).</summary>
     public double PredictMs(ReadOnlySpan<float> features) => Trees.Predict(features);
 }

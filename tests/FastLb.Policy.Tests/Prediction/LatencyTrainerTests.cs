@@ -87,6 +87,70 @@ public sealed class LatencyTrainerTests
     }
 
     [Fact]
+    public void Predict_RowsTogether_SameAsOneByOne()
+    {
+        var (train, validation, backends, routes) = Synthetic(3000, seed: 14);
+        var result = new LatencyTrainer(XGBoostLibrary.Load(), TimeProvider.System).Train(train, validation, backends, routes, SmallBudget);
+        TreeEnsemble trees = result.Model.Trees;
+        var random = new Random(6);
+        var matrix = new float[13 * LatencyFeatures.Count];
+        for (int i = 0; i < matrix.Length; i++)
+        {
+            matrix[i] = random.NextDouble() < 0.2 ? float.NaN : i % LatencyFeatures.Count switch
+            {
+                LatencyFeatures.Backend => random.Next(0, 4),
+                LatencyFeatures.Route => random.Next(0, 3),
+                _ => (float)(random.NextDouble() * 60),
+            };
+        }
+
+        // Every count from 0 to 13: groups of four in lockstep and the rest one by one.
+        for (int count = 0; count <= 13; count++)
+        {
+            var together = new float[count];
+            trees.Predict(matrix.AsSpan(0, count * LatencyFeatures.Count), together);
+            for (int r = 0; r < count; r++)
+            {
+                Assert.Equal(trees.Predict(matrix.AsSpan(r * LatencyFeatures.Count, LatencyFeatures.Count)), together[r]);
+            }
+        }
+    }
+
+    [Fact]
+    public void PredictMs_SeveralBackendStates_SameAsOneByOne()
+    {
+        var (train, validation, backends, routes) = Synthetic(3000, seed: 15);
+        TreeLatencyModel model = new LatencyTrainer(XGBoostLibrary.Load(), TimeProvider.System).Train(train, validation, backends, routes, SmallBudget).Model;
+        var states = new BackendState[11];
+        for (int i = 0; i < states.Length; i++)
+        {
+            // Known and unknown backend ids, in-flight 0..10, some with a health report.
+            states[i] = new BackendState(i < backends.Count ? backends.Values[i] : $"10.9.9.{i}:80");
+            for (int k = 0; k < i; k++)
+            {
+                states[i].OnStarted();
+            }
+
+            if (i % 3 == 0)
+            {
+                states[i].SetHealth(new HealthReport(HealthStatus.Healthy, 10 * i, i, 20 + i, 1));
+            }
+        }
+
+        RequestFeatures request = RequestFeatures.Empty;
+        request.Method = RequestMethod.Get;
+        request.PoolInFlight = 40;
+        string? route = routes.Count > 0 ? routes.Values[0] : null;
+        var together = new double[states.Length];
+        ((ILatencyModel)model).PredictMs(states, route, request, together);
+
+        for (int i = 0; i < states.Length; i++)
+        {
+            Assert.Equal(model.PredictMs(states[i], route, request), together[i]);
+        }
+    }
+
+    [Fact]
     public void Train_EarlyStopping_StopsBeforeBudgetAndKeepsBestRound()
     {
         var (train, validation, backends, routes) = Synthetic(1500, seed: 14);
