@@ -37,7 +37,7 @@ public sealed class ConsistentHashPolicy : IRoutingPolicy
         int count = backends.Length;
         if (count == 0)
         {
-            return -1;
+            return IRoutingPolicy.NoBackend;
         }
 
         if (request.HashKey == 0)

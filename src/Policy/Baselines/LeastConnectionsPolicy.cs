@@ -18,7 +18,7 @@ public sealed class LeastConnectionsPolicy : IRoutingPolicy
         int count = backends.Length;
         if (count == 0)
         {
-            return -1;
+            return IRoutingPolicy.NoBackend;
         }
 
         int start = (int)(_turns.Next() % (uint)count);

@@ -28,7 +28,7 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
         int count = backends.Length;
         if (count == 0)
         {
-            return -1;
+            return IRoutingPolicy.NoBackend;
         }
 
         double unknown = 0.5 * Volatile.Read(ref _poolLatencyMs);

@@ -54,7 +54,7 @@ public sealed class PrequalPolicy : IRoutingPolicy
         int found = CandidateSampler.Sample(backends, request.ExcludeIndex, _random, sample);
         if (found <= 1)
         {
-            return found == 1 ? sample[0] : -1;
+            return found == 1 ? sample[0] : IRoutingPolicy.NoBackend;
         }
 
         double threshold = Volatile.Read(ref _hotThreshold);

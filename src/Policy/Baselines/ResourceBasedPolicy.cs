@@ -50,7 +50,7 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
         int count = backends.Length;
         if (count == 0)
         {
-            return -1;
+            return IRoutingPolicy.NoBackend;
         }
 
         uint ticket = _turns.Next();

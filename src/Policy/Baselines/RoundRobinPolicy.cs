@@ -22,7 +22,7 @@ public sealed class RoundRobinPolicy : IRoutingPolicy
         int count = backends.Length;
         if (count == 0)
         {
-            return -1;
+            return IRoutingPolicy.NoBackend;
         }
 
         int start = (int)(_turns.Next() % (uint)count);
@@ -40,7 +40,7 @@ public sealed class RoundRobinPolicy : IRoutingPolicy
             }
         }
 
-        return -1;
+        return IRoutingPolicy.NoBackend;
     }
 
     /// <inheritdoc />

@@ -28,7 +28,7 @@ public sealed class WeightedRoundRobinPolicy : IRoutingPolicy
         int count = backends.Length;
         if (count == 0)
         {
-            return -1;
+            return IRoutingPolicy.NoBackend;
         }
 
         uint ticket = _turns.Next();
