@@ -1,16 +1,25 @@
+#if DEBUG
+using System.Collections.Concurrent;
+#endif
+
 namespace FastLb.Policy;
 
 /// <summary>A policy bound to a pool's backends: picks, keeps the backend state current and reports outcomes.</summary>
 /// <remarks>
 /// The proxy and the simulator both route through this class, so that the simulated objects are
-/// the ones that serve traffic. Every successful <see cref="Pick"/> must be followed by exactly
-/// one <see cref="Complete"/> for the same backend.
+/// the ones that serve traffic. Every successful <see cref="Acquire"/> fills a <see cref="BackendLease"/>,
+/// and completing that lease is the only way an attempt ends: the backend's in-flight count, its
+/// smoothed state and the policy's report all happen there, once.
 /// </remarks>
 public sealed class Balancer
 {
     private readonly BackendState[] _backends;
     private int _inFlight;
     private long _shed;
+#if DEBUG
+    private readonly ConcurrentDictionary<long, byte> _outstanding = new();
+    private long _leases;
+#endif
 
     /// <summary>Binds <paramref name="policy"/> to <paramref name="backends"/>.</summary>
     public Balancer(IRoutingPolicy policy, BackendState[] backends)
@@ -25,28 +34,24 @@ public sealed class Balancer
     /// <summary>The pool's backends, in config order.</summary>
     public ReadOnlySpan<BackendState> Backends => _backends;
 
-    /// <summary>Requests in flight in the pool.</summary>
+    /// <summary>Attempts in flight in the pool: leases acquired and not completed.</summary>
     /// <remarks>One interlocked counter. Every pick reads it (<see cref="RequestFeatures.PoolInFlight"/>),
     /// so it is not striped: a striped count is read by summing a line per processor, on every pick.</remarks>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>Picks a backend and counts the request on it; null when none can take the request or the policy shed it.</summary>
-    /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</remarks>
-    public BackendState? Pick(ref RequestFeatures request)
-    {
-        int index = PickIndex(ref request);
-        return index < 0 ? null : _backends[index];
-    }
-
     /// <summary>Requests the policy shed (<see cref="IRoutingPolicy.Shed"/>) since this balancer was built.</summary>
     public long Shed => Interlocked.Read(ref _shed);
 
-    /// <summary>Like <see cref="Pick"/>, returning the backend's index in <see cref="Backends"/>,
-    /// <see cref="IRoutingPolicy.NoBackend"/> or <see cref="IRoutingPolicy.Shed"/>.</summary>
-    public int PickIndex(ref RequestFeatures request)
+    /// <summary>Picks a backend for <paramref name="request"/> and, on success, starts an attempt on it in <paramref name="lease"/>.</summary>
+    /// <returns>The backend's index in <see cref="Backends"/>, <see cref="IRoutingPolicy.NoBackend"/> or
+    /// <see cref="IRoutingPolicy.Shed"/>; the lease is filled only for an index.</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="lease"/> still holds an attempt that was never completed.</exception>
+    /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</remarks>
+    public int Acquire(ref RequestFeatures request, ref BackendLease lease)
     {
         request.PoolInFlight = Volatile.Read(ref _inFlight);
-        int index = Policy.Pick(_backends, request);
+        PickNote note = PickNote.None;
+        int index = Policy.Pick(_backends, request, ref note);
         if ((uint)index >= (uint)_backends.Length)
         {
             if (index == IRoutingPolicy.Shed)
@@ -59,19 +64,34 @@ public sealed class Balancer
         }
 
         request.PickedIndex = index;
-        _backends[index].OnStarted();
+        BackendState backend = _backends[index];
+        long number = 0;
+#if DEBUG
+        number = Interlocked.Increment(ref _leases);
+#endif
+        lease.Start(this, backend, request, note, number);
+#if DEBUG
+        _outstanding.TryAdd(number, 0);
+#endif
+        backend.OnStarted();
         Interlocked.Increment(ref _inFlight);
         return index;
     }
 
-    /// <summary>Ends a request picked by <see cref="Pick"/>: updates the backend state, then tells the policy.</summary>
-    public void Complete(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
-    {
-        Interlocked.Decrement(ref _inFlight);
-        backend.OnEnded(outcome);
-        Policy.Report(backend, request, outcome);
-    }
-
     /// <summary>Returns the index of <paramref name="backend"/> in <see cref="Backends"/>, or -1.</summary>
     public int IndexOf(BackendState backend) => Array.IndexOf(_backends, backend);
+
+    /// <summary>Ends an attempt (called by <see cref="BackendLease.Complete"/> only): updates the backend state, then tells the policy.</summary>
+    internal void Complete(BackendState backend, in RequestFeatures request, in PickNote note, long number, in RequestOutcome outcome)
+    {
+#if DEBUG
+        if (!_outstanding.TryRemove(number, out _))
+        {
+            throw new InvalidOperationException($"Lease {number} completed twice (a copy of an active lease was completed).");
+        }
+#endif
+        Interlocked.Decrement(ref _inFlight);
+        backend.OnEnded(outcome);
+        Policy.Report(backend, request, note, outcome);
+    }
 }

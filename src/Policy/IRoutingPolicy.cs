@@ -5,7 +5,8 @@ namespace FastLb.Policy;
 /// Implementations are called concurrently from every connection of a pool: <see cref="Pick"/>
 /// takes no lock, allocates nothing, and never returns a backend that is unavailable
 /// (<see cref="BackendState.IsAvailable"/> false) or excluded by <see cref="RequestFeatures.ExcludeIndex"/>.
-/// The <see cref="Balancer"/> keeps <see cref="BackendState"/> current before a policy is told an outcome.
+/// Callers go through <see cref="Balancer"/>, which keeps <see cref="BackendState"/> current and
+/// hands each pick a <see cref="BackendLease"/> that reports its outcome exactly once.
 /// </remarks>
 public interface IRoutingPolicy
 {
@@ -21,8 +22,11 @@ public interface IRoutingPolicy
     const int Shed = -2;
 
     /// <summary>Returns the index in <paramref name="backends"/> of the backend to use, <see cref="NoBackend"/>, or <see cref="Shed"/>.</summary>
-    int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request);
+    /// <param name="backends">The pool's backends.</param>
+    /// <param name="request">What is known about the request.</param>
+    /// <param name="note">Starts as <see cref="PickNote.None"/>; a policy that learns per pick writes what it must remember here, and gets it back in <see cref="Report"/>.</param>
+    int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note);
 
-    /// <summary>Told exactly once per successful pick, when the request has ended.</summary>
-    void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome);
+    /// <summary>Told exactly once per successful pick, when the attempt has ended, with the note that pick wrote.</summary>
+    void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome);
 }

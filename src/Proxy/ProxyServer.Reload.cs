@@ -4,7 +4,7 @@ using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Health;
 using FastLb.Proxy.Model;
-using FastLb.Proxy.Routing;
+using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy;
@@ -107,7 +107,7 @@ internal sealed partial class ProxyServer
         RoutingSnapshot built = Build(next, running, running.Generation + 1, changes, retired);
 
         // The switch: from here new requests and connections route by the new generation.
-        Volatile.Write(ref _routing, built);
+        _routing.Publish(built);
         BoundListener[] bound = Listeners.ToArray();
         for (int i = 0; i < bound.Length; i++)
         {

@@ -11,7 +11,7 @@ using FastLb.Proxy.Health;
 using FastLb.Proxy.Logging;
 using FastLb.Proxy.Metrics;
 using FastLb.Proxy.Model;
-using FastLb.Proxy.Routing;
+using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Tcp;
 using FastLb.Proxy.Transport;
 
@@ -26,8 +26,8 @@ namespace FastLb.Proxy;
 internal sealed partial class ProxyServer : IAsyncDisposable
 {
     private readonly List<SocketListener> _listeners = [];
-    private readonly ConcurrentDictionary<Socket, byte> _tcpSockets = new();
-    private RoutingSnapshot _routing;
+    private readonly SocketRegistry _tcpSockets = new();
+    private readonly RoutingSource _routing;
     private BoundListener[] _bound = [];
     private ModelWatcher? _model;
     private HealthChecker? _health;
@@ -47,8 +47,8 @@ internal sealed partial class ProxyServer : IAsyncDisposable
         InputBufferBytes = Math.Max(64 * 1024, 2 * config.Limits.MaxHeaderBytes);
         Timeouts = new ConnectionTimeouts(Time);
         _model = CreateModelWatcher(config);
-        _routing = Build(config, previous: null, generation: 1, changes: [], retired: []);
-        _model?.SetPolicies(_routing.Learned);
+        _routing = new RoutingSource(Build(config, previous: null, generation: 1, changes: [], retired: []));
+        _model?.SetPolicies(Routing.Learned);
         _reloadStatus = new ReloadStatus(1, Time.GetUtcNow(), 0, 0, null, null);
 
         var sinks = new List<IRequestLogSink>();
@@ -76,7 +76,7 @@ internal sealed partial class ProxyServer : IAsyncDisposable
     }
 
     /// <summary>The routing snapshot in use: one volatile read, for the hot path.</summary>
-    public RoutingSnapshot Routing => Volatile.Read(ref _routing);
+    public RoutingSnapshot Routing => _routing.Current;
 
     /// <summary>The config the proxy runs from now (changes on reload).</summary>
     public ProxyConfig Config => Routing.Config;
@@ -137,9 +137,11 @@ internal sealed partial class ProxyServer : IAsyncDisposable
             for (int i = 0; i < routing.Listeners.Length; i++)
             {
                 ListenerConfig listener = routing.Listeners[i].Config;
+                ConnectionContext context = new(
+                    i, _routing, Time, Metrics, Timeouts, RequestIds, Log, InputBufferBytes, routing.Config.Limits.MaxHeaderBytes, _tcpSockets);
                 SocketListener socketListener = listener.Mode == ListenerMode.Tcp
-                    ? new SocketListener(listener.EndPoint, TcpHandler(i))
-                    : new SocketListener(listener.EndPoint, HttpHandler(i));
+                    ? new SocketListener(listener.EndPoint, socket => Task.Run(() => new TcpProxyConnection(context, socket).RunAsync()))
+                    : new SocketListener(listener.EndPoint, socket => new HttpProxyConnection(context, new SocketConnection(socket, context.InputBufferBytes)).RunAsync());
                 _listeners.Add(socketListener);
                 bound[i] = new BoundListener(listener, socketListener.EndPoint);
             }
@@ -165,14 +167,6 @@ internal sealed partial class ProxyServer : IAsyncDisposable
 
         Volatile.Write(ref _state, 1);
     }
-
-    // Listeners are addressed by their position at start: a reload may change where a listener's
-    // traffic goes, never the listener itself, so the position names it in every generation.
-    private Func<Socket, Task> HttpHandler(int listener) =>
-        socket => new HttpProxyConnection(this, listener, new SocketConnection(socket, InputBufferBytes)).RunAsync();
-
-    private Func<Socket, Task> TcpHandler(int listener) =>
-        socket => Task.Run(() => new TcpProxyConnection(this, listener, socket).RunAsync());
 
     /// <summary>Starts the timer that rebuilds the <c>fastlb</c> prediction tables, once a pool uses that policy.</summary>
     private void EnsureRefresher(RoutingSnapshot routing)
@@ -200,26 +194,6 @@ internal sealed partial class ProxyServer : IAsyncDisposable
         catch (LatencyModelException e)
         {
             throw new ConfigException([$"model.path: {e.Message}"]);
-        }
-    }
-
-    /// <summary>Counts a failed connect and takes the backend out of rotation; health checks or probes bring it back.</summary>
-    public void OnConnectFailed(BackendRuntime backend)
-    {
-        backend.Metrics.CountConnectFailure();
-        backend.State.SetAvailable(false);
-    }
-
-    /// <summary>Registers or forgets a socket of a tcp session, so shutdown can end the ones still open.</summary>
-    public void TrackTcp(Socket socket, bool add)
-    {
-        if (add)
-        {
-            _tcpSockets.TryAdd(socket, 0);
-        }
-        else
-        {
-            _tcpSockets.TryRemove(socket, out _);
         }
     }
 
@@ -277,10 +251,7 @@ internal sealed partial class ProxyServer : IAsyncDisposable
         }
 
         bool drained = Metrics.ClientConnectionsActive == 0;
-        foreach (Socket socket in _tcpSockets.Keys)
-        {
-            socket.Close();
-        }
+        _tcpSockets.CloseAll();
 
         await DisposeAsync().ConfigureAwait(false);
         return drained;

@@ -114,14 +114,15 @@ internal sealed class PolicyBenchmarkPool
     {
         RequestFeatures request = _request;
         request.Timestamp = stamp += 20_000;
-        BackendState? backend = _balancer.Pick(ref request);
-        if (backend is null)
+        BackendLease lease = default;
+        if (_balancer.Acquire(ref request, ref lease) < 0)
         {
             Interlocked.Increment(ref _failures);
             return null;
         }
 
-        _balancer.Complete(backend, request, s_outcomes[(int)(stamp >> 13) & (s_outcomes.Length - 1)]);
+        BackendState backend = lease.Backend;
+        lease.Complete(s_outcomes[(int)(stamp >> 13) & (s_outcomes.Length - 1)]);
         return backend;
     }
 

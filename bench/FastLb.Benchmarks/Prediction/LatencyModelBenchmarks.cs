@@ -99,8 +99,9 @@ public class LatencyModelBenchmarks
         for (int i = 0; i < 100 * pool.Length; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
-            balancer.Complete(picked, request, new RequestOutcome(12, 6, 200, OutcomeError.None));
+            BackendLease lease = default;
+            balancer.Acquire(ref request, ref lease);
+            lease.Complete(new RequestOutcome(12, 6, 200, OutcomeError.None));
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class LeastConnectionsPolicy : IRoutingPolicy
 
     /// <inheritdoc />
     /// <remarks>Hot path: guarded by PolicyBenchmarks.</remarks>
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         int count = backends.Length;
         if (count == 0)
@@ -26,7 +26,7 @@ public sealed class LeastConnectionsPolicy : IRoutingPolicy
     }
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
     }
 

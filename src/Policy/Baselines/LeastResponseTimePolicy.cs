@@ -23,7 +23,7 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
 
     /// <inheritdoc />
     // Hot path: guarded by PolicyBenchmarks.
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         int count = backends.Length;
         if (count == 0)
@@ -37,7 +37,7 @@ public sealed class LeastResponseTimePolicy : IRoutingPolicy
     }
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
         if (outcome.Error == OutcomeError.None)
         {

@@ -42,7 +42,7 @@ public sealed class PeakEwmaPolicy : IRoutingPolicy
 
     /// <inheritdoc />
     // Hot path: guarded by PolicyBenchmarks.
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         int first = CandidateSampler.PickTwo(backends, request.ExcludeIndex, _random, out int second);
         if (second < 0)
@@ -57,7 +57,7 @@ public sealed class PeakEwmaPolicy : IRoutingPolicy
     }
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
         double latency = outcome.IsFailure ? Math.Max(outcome.LatencyMs, FailureLatencyMs) : outcome.LatencyMs;
         _estimates.Observe(backend, request.PickedIndex, latency, _clock.AtReport(request, outcome));

@@ -16,10 +16,10 @@ public sealed class PowerOfTwoPolicy : IRoutingPolicy
 
     /// <inheritdoc />
     // Hot path: guarded by PolicyBenchmarks.
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request) => PickLeastOfTwo(backends, request.ExcludeIndex, _random);
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note) => PickLeastOfTwo(backends, request.ExcludeIndex, _random);
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
     }
 

@@ -43,7 +43,7 @@ public sealed class PrequalPolicy : IRoutingPolicy
     /// <inheritdoc />
     // Hot path: guarded by PolicyBenchmarks. SkipLocalsInit: the sample buffer is written before read.
     [SkipLocalsInit]
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         if ((_turns.Next() & (ThresholdPeriod - 1)) == 0)
         {
@@ -87,7 +87,7 @@ public sealed class PrequalPolicy : IRoutingPolicy
     }
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
     }
 

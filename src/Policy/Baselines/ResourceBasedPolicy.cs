@@ -45,7 +45,7 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
     // Hot path: guarded by PolicyBenchmarks. No division per backend: CPU / 100 comes precomputed
     // with the health report (BackendState.CpuFraction), the mean's once per MeanPeriod picks, and
     // active / scale from a table; the wrapping scan is two loops over slices.
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         int count = backends.Length;
         if (count == 0)
@@ -65,7 +65,7 @@ public sealed class ResourceBasedPolicy : IRoutingPolicy
     }
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
     }
 

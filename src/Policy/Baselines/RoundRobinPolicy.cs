@@ -17,7 +17,7 @@ public sealed class RoundRobinPolicy : IRoutingPolicy
     /// <inheritdoc />
     /// <remarks>Hot path: guarded by PolicyBenchmarks. One turn (one interlocked increment);
     /// the scan only continues past unavailable or excluded backends.</remarks>
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         int count = backends.Length;
         if (count == 0)
@@ -44,7 +44,7 @@ public sealed class RoundRobinPolicy : IRoutingPolicy
     }
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
     }
 }

@@ -23,7 +23,7 @@ public sealed class WeightedRoundRobinPolicy : IRoutingPolicy
 
     /// <inheritdoc />
     // Hot path: guarded by PolicyBenchmarks.
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         int count = backends.Length;
         if (count == 0)
@@ -65,7 +65,7 @@ public sealed class WeightedRoundRobinPolicy : IRoutingPolicy
     }
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
     }
 

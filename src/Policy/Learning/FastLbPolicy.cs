@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using FastLb.Policy.Baselines;
 using FastLb.Policy.Prediction;
 using FastLb.Policy.Selection;
@@ -59,7 +58,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private readonly SplitMix64Random _random;
     private readonly PeakEwmaEstimates _estimates;
     private readonly DriftCorrection _correction;
-    private readonly Decision[] _decisions;
+    private readonly int _cells;
     private readonly BackendState[]?[] _probes;
     private readonly long _refreshTicks;
     private readonly int _choices;
@@ -100,7 +99,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         int capacity = Math.Max(context.BackendCount, 1);
         _estimates = new PeakEwmaEstimates(capacity, _time, PeakEwmaPolicy.InitialLatencyMs, _options.DecaySeconds);
         _correction = new DriftCorrection(capacity * LoadLevels.Count, _time, _options.CorrectionRate, _options.DecaySeconds);
-        _decisions = new Decision[capacity];
+        _cells = capacity * LoadLevels.Count;
         _probes = new BackendState[]?[capacity];
         _refreshTicks = (long)(_options.RefreshInterval.TotalSeconds * _time.TimestampFrequency);
         _lastRefresh = long.MinValue / 2;
@@ -126,7 +125,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
     // Hot path: guarded by PolicyBenchmarks. The candidate buffers are inline arrays, not stackalloc:
     // a method with stackalloc cannot be tiered up (it was compiled once, without profile-guided
     // optimization, and paid a stack-cookie check on every call).
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         Candidates<int> sampleBuffer = default;
         Span<int> sample = sampleBuffer;
@@ -212,19 +211,15 @@ public sealed class FastLbPolicy : IRoutingPolicy
             best = _random.NextInt(found);
         }
 
-        int chosen = sample[best];
-        if ((uint)chosen < (uint)_decisions.Length)
-        {
-            ref Decision decision = ref _decisions[chosen];
-            Volatile.Write(ref decision.ExpectedMs, expected[best]);
-            Volatile.Write(ref decision.Cell, cells[best]);
-        }
-
-        return chosen;
+        // What this pick expected travels with its lease to its own report: another pick of the same
+        // backend while this one is in flight expects something else, in another load level.
+        note.ExpectedMs = expected[best];
+        note.Cell = cells[best];
+        return sample[best];
     }
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
         long now = _clock.AtReport(request, outcome);
         int index = _estimates.Slots.IndexOf(backend, request.PickedIndex);
@@ -240,8 +235,10 @@ public sealed class FastLbPolicy : IRoutingPolicy
                 _estimates.ObserveAt(index, observed, now);
             }
 
-            ref Decision decision = ref _decisions[index];
-            _correction.Observe(Volatile.Read(ref decision.Cell), observed - Volatile.Read(ref decision.ExpectedMs), now);
+            if ((uint)note.Cell < (uint)_cells)
+            {
+                _correction.Observe(note.Cell, observed - note.ExpectedMs, now);
+            }
         }
 
         // A lost decay step (two reports racing) only leaves exploration one step higher.
@@ -395,18 +392,5 @@ public sealed class FastLbPolicy : IRoutingPolicy
     private struct Candidates<T>
     {
         private T _first;
-    }
-
-    /// <summary>What the last pick of a backend expected, for its report to learn from; one per backend,
-    /// padded to two cache lines so that picks of different backends on different threads do not
-    /// write the same line.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct Decision
-    {
-        [FieldOffset(64)]
-        public double ExpectedMs;
-
-        [FieldOffset(72)]
-        public int Cell;
     }
 }

@@ -80,7 +80,7 @@ public sealed class QLearningPolicy : IRoutingPolicy
 
     /// <inheritdoc />
     // Hot path: guarded by PolicyBenchmarks.
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         if (backends.Length != _count)
         {
@@ -104,7 +104,7 @@ public sealed class QLearningPolicy : IRoutingPolicy
     }
 
     /// <inheritdoc />
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
         int action = _slots.IndexOf(backend, request.PickedIndex);
         if (action < 0 || action >= _count)

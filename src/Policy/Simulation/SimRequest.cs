@@ -16,6 +16,9 @@ internal struct SimRequest
     /// <summary>What the policy is told about the request.</summary>
     public RequestFeatures Features;
 
+    /// <summary>The current attempt, from its pick until its outcome is reported.</summary>
+    public BackendLease Lease;
+
     /// <summary>The request's own uniform draw in (0, 1] for its service time (common random numbers across policies).</summary>
     public double WorkUniform;
 
@@ -40,7 +43,7 @@ internal struct SimRequest
     /// <summary>Bumped each time the slot is freed, so stale deadline events are ignored.</summary>
     public int Generation;
 
-    /// <summary>0 for the first attempt, 1 for the retry after a refused connection.</summary>
+    /// <summary>The current attempt's number, 0 for the first (see <see cref="RetryRule"/>).</summary>
     public byte Attempt;
 
     /// <summary>The client has its answer (response, error or timeout).</summary>

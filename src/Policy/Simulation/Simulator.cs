@@ -282,7 +282,7 @@ internal sealed partial class Simulator
         double now = _clock.NowSeconds;
         Balancer balancer = _balancers[request.Balancer];
         long started = Stopwatch.GetTimestamp();
-        int index = balancer.PickIndex(ref request.Features);
+        int index = balancer.Acquire(ref request.Features, ref request.Lease);
         long elapsed = Stopwatch.GetTimestamp() - started;
         _result.PickCount++;
         _result.PickNanoseconds += elapsed * (1e9 / Stopwatch.Frequency);
@@ -335,10 +335,10 @@ internal sealed partial class Simulator
         if (backend.IsRefusing(now))
         {
             CompleteAttempt(ref request, new RequestOutcome(0, 0, 0, OutcomeError.Connect));
-            if (request.Attempt == 0)
+            if (RetryRule.MayRetry(RetryableFailure.ConnectFailed, request.Attempt))
             {
-                request.Attempt = 1;
-                request.Features.ExcludeIndex = index;
+                request.Attempt++;
+                request.Features.ExcludeIndex = RetryRule.Exclude(RetryableFailure.ConnectFailed, index);
                 if (request.Measured)
                 {
                     _result.Retries++;
@@ -469,8 +469,7 @@ internal sealed partial class Simulator
 
     private void CompleteAttempt(ref SimRequest request, in RequestOutcome outcome)
     {
-        BackendState state = _states[request.Balancer][request.Backend];
-        _balancers[request.Balancer].Complete(state, request.Features, outcome);
+        request.Lease.Complete(outcome);
         if (_log is not null)
         {
             WriteLog(ref request, outcome);

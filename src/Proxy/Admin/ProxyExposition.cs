@@ -1,3 +1,4 @@
+using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Http;
@@ -31,6 +32,12 @@ internal static class ProxyExposition
         foreach (PoolRuntime pool in server.Pools)
         {
             w.Sample("fastlb_requests_shed_total", pool.Metrics.Shed, "pool", pool.Name);
+        }
+
+        w.Family("fastlb_retries_total", "counter", "Failed attempts sent again (a refused or timed-out connect, or an http request without a body whose kept-alive connection the backend had closed), by pool; every attempt is also counted in fastlb_requests_total.");
+        foreach (PoolRuntime pool in server.Pools)
+        {
+            w.Sample("fastlb_retries_total", pool.Metrics.Retries, "pool", pool.Name);
         }
 
         w.Family("fastlb_request_duration_seconds", "histogram", "Time from request head parsed to last response byte, by pool.");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FastLb.Proxy.Runtime;
 using FastLb.Policy;
 using FastLb.Policy.Prediction;
 using FastLb.Proxy.Configuration;

@@ -1,10 +1,22 @@
+using FastLb.Proxy.Runtime;
 using FastLb.Policy;
+using FastLb.Proxy.Configuration;
 
 namespace FastLb.Proxy.Forwarding;
 
 /// <summary>The state of the request in progress on a client connection; one per connection, reset per request.</summary>
 internal sealed class Exchange
 {
+    /// <summary>The current attempt, from its pick until its outcome is reported (see <see cref="BackendLease"/>).</summary>
+    /// <remarks>A field, so that the lease is completed in place, never through a copy.</remarks>
+    public BackendLease Lease;
+
+    /// <summary>The limits of the routing snapshot the request was read under; used until it ends.</summary>
+    public LimitsOptions Limits { get; private set; } = null!;
+
+    /// <summary>The current attempt's number, 0 for the first (see <see cref="RetryRule"/>).</summary>
+    public int Attempt { get; set; }
+
     /// <summary>The pool the request was routed to.</summary>
     public PoolRuntime Pool { get; private set; } = null!;
 
@@ -45,8 +57,10 @@ internal sealed class Exchange
     public bool ClientKeepAlive { get; set; }
 
     /// <summary>Starts a new request.</summary>
-    public void Reset(PoolRuntime pool, string? route, long started, long unixMs)
+    public void Reset(PoolRuntime pool, string? route, LimitsOptions limits, long started, long unixMs)
     {
+        Limits = limits;
+        Attempt = 0;
         Pool = pool;
         Route = route;
         Started = started;

@@ -6,7 +6,7 @@ using FastLb.Policy;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Logging;
-using FastLb.Proxy.Routing;
+using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Forwarding;
@@ -25,13 +25,13 @@ internal sealed partial class HttpProxyConnection
             return false;
         }
 
-        long started = _server.Time.GetTimestamp();
+        long started = _context.Time.GetTimestamp();
         TakeRequestId();
 
-        // One volatile read of the routing snapshot; the request keeps the pool (and later the
-        // backend) it gets here even if a config reload swaps the snapshot meanwhile.
-        RoutingSnapshot routing = _server.Routing;
-        if (!routing.Listeners[_listener].Router!.TryMatch(_request.Host, _request.Path, out PoolRuntime? pool, out string? route, out int routeId))
+        // The snapshot read when the request's first byte arrived: the request keeps its pool (and
+        // later its backend) and its limits even if a config reload swaps the snapshot meanwhile.
+        RoutingSnapshot routing = _routing;
+        if (!routing.Listeners[_context.Listener].Router!.TryMatch(_request.Host, _request.Path, out PoolRuntime? pool, out string? route, out int routeId))
         {
             _input.AdvanceTo(head.GetPosition(_request.Length));
             await RespondErrorAsync(404, OutcomeError.None).ConfigureAwait(false);
@@ -41,7 +41,7 @@ internal sealed partial class HttpProxyConnection
         if (_request.Framing == BodyFraming.ContentLength && _request.ContentLength > routing.Config.Limits.MaxBodyBytes)
         {
             _input.AdvanceTo(head.GetPosition(_request.Length));
-            _server.Metrics.CountRejection(RejectReason.BodyTooLarge);
+            _context.Metrics.CountRejection(RejectReason.BodyTooLarge);
             await RespondErrorAsync(413, OutcomeError.None).ConfigureAwait(false);
             return false;
         }
@@ -58,7 +58,7 @@ internal sealed partial class HttpProxyConnection
         };
         features.HashKey = pool!.Config.HashKey.Kind == HashKeyKind.Client ? _clientHash : KeyFromRequest(pool.Config.HashKey);
 
-        _exchange.Reset(pool!, route, started, _server.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        _exchange.Reset(pool!, route, routing.Config.Limits, started, _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
         bool keepOpen = await ForwardAsync(head, features, _exchange).ConfigureAwait(false);
         return keepOpen && _request.KeepAlive && !IsDraining;
     }
@@ -99,11 +99,13 @@ internal sealed partial class HttpProxyConnection
             }
         }
 
-        _assignedId = _server.RequestIds.Next();
+        _assignedId = _context.RequestIds.Next();
         _requestIdLength = RequestIds.Format(_assignedId, _requestId);
     }
 
-    /// <summary>Picks a backend, sends the request, relays the response; retries once where nothing can have been seen by a backend.</summary>
+    /// <summary>Picks a backend, sends the request, relays the response; retries by <see cref="RetryRule"/> where nothing can have reached a backend.</summary>
+    /// <remarks>Each attempt is one <see cref="BackendLease"/> in <see cref="Exchange.Lease"/>, completed by
+    /// <see cref="FinishAttempt"/> on every path out of the loop, including a client that goes away.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ForwardAsync(ReadOnlySequence<byte> head, RequestFeatures features, Exchange exchange)
     {
@@ -112,11 +114,12 @@ internal sealed partial class HttpProxyConnection
         bool headConsumed = false;
         for (int attempt = 0; ; attempt++)
         {
-            int index = pool.Balancer.PickIndex(ref features);
+            exchange.Attempt = attempt;
+            int index = pool.Balancer.Acquire(ref features, ref exchange.Lease);
             if (index < 0)
             {
                 // No backend at all is 503; a shed is 503 with Retry-After, counted on the pool. None
-                // left after a failed connect, or a shed of that retry, is the failure's 502.
+                // left for a retry, or a shed of it, is the first attempt's failure: 502.
                 bool shed = index == IRoutingPolicy.Shed;
                 if (shed)
                 {
@@ -142,11 +145,12 @@ internal sealed partial class HttpProxyConnection
                 }
                 catch (Exception e) when (e is SocketException or TimeoutException)
                 {
-                    _server.OnConnectFailed(backend);
-                    Finish(exchange, features, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect);
-                    features.ExcludeIndex = index;
-                    if (attempt == 0)
+                    backend.OnConnectFailed();
+                    FinishAttempt(exchange, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect);
+                    if (RetryRule.MayRetry(RetryableFailure.ConnectFailed, attempt))
                     {
+                        features.ExcludeIndex = RetryRule.Exclude(RetryableFailure.ConnectFailed, index);
+                        pool.Metrics.CountRetry();
                         continue;
                     }
 
@@ -163,27 +167,29 @@ internal sealed partial class HttpProxyConnection
             SendResult sent;
             try
             {
-                sent = await SendAndRelayAsync(upstream, head, hasBody, exchange, headConsumed, canRetry: reused && attempt == 0 && !hasBody).ConfigureAwait(false);
+                bool canRetry = reused && !hasBody && RetryRule.MayRetry(RetryableFailure.ConnectionClosed, attempt);
+                sent = await SendAndRelayAsync(upstream, head, hasBody, exchange, headConsumed, canRetry).ConfigureAwait(false);
             }
             catch (Exception e) when (IsConnectionFailure(e))
             {
-                // The client went away mid-exchange: the pick still gets its one outcome.
-                Finish(exchange, features, exchange.Status, exchange.Error == OutcomeError.None ? OutcomeError.Reset : exchange.Error);
+                // The client went away mid-exchange: the attempt still gets its one outcome.
+                FinishAttempt(exchange, exchange.Status, exchange.Error == OutcomeError.None ? OutcomeError.Reset : exchange.Error);
                 await upstream.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
 
-            headConsumed |= sent != SendResult.RetryOnFreshConnection;
             if (sent == SendResult.RetryOnFreshConnection)
             {
-                // A pooled connection the backend had closed: nothing of this request reached it.
+                // A kept-alive connection the backend had closed: nothing of this request reached it.
                 await upstream.DisposeAsync().ConfigureAwait(false);
-                pool.Balancer.Complete(backend.State, features, new RequestOutcome(0, 0, 0, OutcomeError.Reset));
-                features.ExcludeIndex = -1;
+                FinishAttempt(exchange, 0, OutcomeError.Reset);
+                features.ExcludeIndex = RetryRule.Exclude(RetryableFailure.ConnectionClosed, index);
+                pool.Metrics.CountRetry();
                 continue;
             }
 
-            Finish(exchange, features, exchange.Status, exchange.Error);
+            headConsumed = true;
+            FinishAttempt(exchange, exchange.Status, exchange.Error);
             if (sent == SendResult.Reusable)
             {
                 backend.Upstream.Return(upstream);
@@ -206,19 +212,21 @@ internal sealed partial class HttpProxyConnection
         }
     }
 
-    /// <summary>Reports the outcome to the balancer, counts it, and queues the log record.</summary>
-    private void Finish(Exchange exchange, in RequestFeatures features, int status, OutcomeError error)
+    /// <summary>Ends the current attempt: completes its lease (the policy learns the outcome), counts it, and queues its request-log row.</summary>
+    private void FinishAttempt(Exchange exchange, int status, OutcomeError error)
     {
         BackendRuntime backend = exchange.Backend!;
-        long now = _server.Time.GetTimestamp();
-        double latencyMs = _server.Time.GetElapsedTime(exchange.Started, now).TotalMilliseconds;
-        double ttfbMs = exchange.FirstByte == 0 ? latencyMs : _server.Time.GetElapsedTime(exchange.Started, exchange.FirstByte).TotalMilliseconds;
+        TimeProvider time = _context.Time;
+        long now = time.GetTimestamp();
+        double latencyMs = time.GetElapsedTime(exchange.Started, now).TotalMilliseconds;
+        double ttfbMs = exchange.FirstByte == 0 ? latencyMs : time.GetElapsedTime(exchange.Started, exchange.FirstByte).TotalMilliseconds;
         var outcome = new RequestOutcome(latencyMs, ttfbMs, status, error);
-        exchange.Pool.Balancer.Complete(backend.State, features, outcome);
+        RequestFeatures features = exchange.Lease.Request;
+        exchange.Lease.Complete(outcome);
         backend.Metrics.CountRequest(error == OutcomeError.None ? status : 0);
         exchange.Pool.Latency.Observe(latencyMs);
 
-        RequestLogWriter? log = _server.Log;
+        RequestLogWriter? log = _context.Log;
         if (log is not null)
         {
             var entry = new RequestLogEntry

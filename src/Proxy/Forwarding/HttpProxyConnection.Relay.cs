@@ -42,7 +42,7 @@ internal sealed partial class HttpProxyConnection
         // Response head, after any interim (1xx) responses.
         ReadOnlySequence<byte> buffer;
         Volatile.Write(ref _waitingOn, upstream);
-        Arm(DeadlineResponseHead, _server.Limits.ResponseHeaderTimeoutMs);
+        Arm(DeadlineResponseHead, exchange.Limits.ResponseHeaderTimeoutMs);
         try
         {
             while (true)
@@ -63,7 +63,7 @@ internal sealed partial class HttpProxyConnection
 
                 if (exchange.FirstByte == 0 && !buffer.IsEmpty)
                 {
-                    exchange.FirstByte = _server.Time.GetTimestamp();
+                    exchange.FirstByte = _context.Time.GetTimestamp();
                 }
 
                 ParseStatus status = HttpHeadParser.TryParseResponse(buffer, _request.Method == RequestMethod.Head, _response, out RejectReason reason);
@@ -88,7 +88,7 @@ internal sealed partial class HttpProxyConnection
                 if (status == ParseStatus.Rejected)
                 {
                     upstream.Input.AdvanceTo(buffer.Start);
-                    _server.Metrics.CountRejection(reason);
+                    _context.Metrics.CountRejection(reason);
                     return await FailAsync(exchange, head, headConsumed, body, upstream, 502, OutcomeError.Protocol).ConfigureAwait(false);
                 }
 
@@ -130,7 +130,7 @@ internal sealed partial class HttpProxyConnection
         if (upgrade && !_request.IsUpgrade)
         {
             upstream.Input.AdvanceTo(buffer.Start);
-            _server.Metrics.CountRejection(RejectReason.MalformedStatusLine);
+            _context.Metrics.CountRejection(RejectReason.MalformedStatusLine);
             return await FailAsync(exchange, head, true, body, upstream, 502, OutcomeError.Protocol).ConfigureAwait(false);
         }
 
@@ -181,7 +181,7 @@ internal sealed partial class HttpProxyConnection
         (CopyStatus status, RejectReason reason) = await BodyCopier.CopyChunkedAsync(upstream.Input, _output, long.MaxValue).ConfigureAwait(false);
         if (status == CopyStatus.Malformed)
         {
-            _server.Metrics.CountRejection(reason);
+            _context.Metrics.CountRejection(reason);
         }
 
         return status;
@@ -195,7 +195,7 @@ internal sealed partial class HttpProxyConnection
         {
             copied = _request.Framing == BodyFraming.ContentLength
                 ? (await BodyCopier.CopyExactAsync(_input, upstream.Output, _request.ContentLength).ConfigureAwait(false), RejectReason.None)
-                : await BodyCopier.CopyChunkedAsync(_input, upstream.Output, _server.Limits.MaxBodyBytes).ConfigureAwait(false);
+                : await BodyCopier.CopyChunkedAsync(_input, upstream.Output, _exchange.Limits.MaxBodyBytes).ConfigureAwait(false);
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
@@ -232,7 +232,7 @@ internal sealed partial class HttpProxyConnection
         (CopyStatus status, RejectReason reason) = await body.ConfigureAwait(false);
         if (status is CopyStatus.Malformed or CopyStatus.TooLarge)
         {
-            _server.Metrics.CountRejection(reason);
+            _context.Metrics.CountRejection(reason);
         }
 
         return status == CopyStatus.Done;
@@ -261,7 +261,7 @@ internal sealed partial class HttpProxyConnection
             if (copied is CopyStatus.Malformed or CopyStatus.TooLarge)
             {
                 // The client's body was at fault, not the backend.
-                _server.Metrics.CountRejection(reason);
+                _context.Metrics.CountRejection(reason);
                 status = RejectReasons.StatusCode(reason);
             }
         }

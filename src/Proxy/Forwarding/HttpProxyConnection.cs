@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using FastLb.Policy;
 using FastLb.Proxy.Http;
+using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Logging;
 using FastLb.Proxy.Transport;
 
@@ -22,8 +23,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private const int DeadlineHeader = 2;
     private const int DeadlineResponseHead = 3;
 
-    private readonly ProxyServer _server;
-    private readonly int _listener;
+    private readonly ConnectionContext _context;
     private readonly SocketConnection _client;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
@@ -42,20 +42,20 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private int _idle;
     private int _draining;
     private UpstreamConnection? _waitingOn;
+    private RoutingSnapshot _routing = null!;
 
     /// <summary>The longest client-given X-Request-Id echoed in the proxy's own answers.</summary>
     private const int MaxRequestIdBytes = 128;
 
-    /// <summary>Wraps a client connection accepted by the listener at position <paramref name="listener"/> (its router is looked up per request, so a config reload applies to the next request).</summary>
-    public HttpProxyConnection(ProxyServer server, int listener, SocketConnection client)
+    /// <summary>Wraps a client connection accepted by the listener of <paramref name="context"/> (the routing snapshot is read per request, so a config reload applies to the next request).</summary>
+    public HttpProxyConnection(ConnectionContext context, SocketConnection client)
     {
-        _server = server;
-        _listener = listener;
+        _context = context;
         _client = client;
         _input = client.Input;
         _output = client.Output;
-        _request = new HttpRequestHead(server.Limits.MaxHeaderBytes);
-        _response = new HttpResponseHead(server.Limits.MaxHeaderBytes);
+        _request = new HttpRequestHead(context.MaxHeaderBytes);
+        _response = new HttpResponseHead(context.MaxHeaderBytes);
         IPAddress address = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.Loopback;
         if (address.IsIPv4MappedToIPv6)
         {
@@ -69,8 +69,8 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     /// <summary>Serves the connection until either side closes, then closes it.</summary>
     public async Task RunAsync()
     {
-        _server.Timeouts.Add(this);
-        _server.Metrics.ConnectionOpened();
+        _context.Timeouts.Add(this);
+        _context.Metrics.ConnectionOpened();
         try
         {
             while (await ProcessRequestAsync().ConfigureAwait(false))
@@ -83,9 +83,9 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
         }
         finally
         {
-            _server.Timeouts.Remove(this);
+            _context.Timeouts.Remove(this);
             await CloseClientAsync().ConfigureAwait(false);
-            _server.Metrics.ConnectionClosed();
+            _context.Metrics.ConnectionClosed();
         }
     }
 
@@ -135,7 +135,8 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private void Arm(int kind, int milliseconds)
     {
         Volatile.Write(ref _deadlineKind, kind);
-        Volatile.Write(ref _deadline, _server.Time.GetTimestamp() + (milliseconds * _server.Time.TimestampFrequency / 1000));
+        TimeProvider time = _context.Time;
+        Volatile.Write(ref _deadline, time.GetTimestamp() + (milliseconds * time.TimestampFrequency / 1000));
     }
 
     private void Disarm() => Volatile.Write(ref _deadline, 0);
@@ -143,11 +144,14 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private int TakeExpired() => Interlocked.Exchange(ref _expiredKind, DeadlineNone);
 
     /// <summary>Reads the next request head; false when the connection should close instead.</summary>
+    /// <remarks>The request's routing snapshot (<see cref="_routing"/>) is read once, when its first byte
+    /// arrives: its header timeout, route, pool and limits all come from that one generation. The idle
+    /// wait before it belongs to the connection and uses the snapshot current when the wait began.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(bool Ok, ReadOnlySequence<byte> Buffer)> ReadHeadAsync()
     {
         _request.Reset();
-        Arm(DeadlineIdle, _server.Limits.IdleTimeoutMs);
+        Arm(DeadlineIdle, _context.Routing.Config.Limits.IdleTimeoutMs);
         Interlocked.Exchange(ref _idle, 1);
         bool sawBytes = false;
         try
@@ -185,7 +189,8 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
                 {
                     sawBytes = true;
                     Volatile.Write(ref _idle, 0);
-                    Arm(DeadlineHeader, _server.Limits.HeaderTimeoutMs);
+                    _routing = _context.Routing;
+                    Arm(DeadlineHeader, _routing.Config.Limits.HeaderTimeoutMs);
                 }
 
                 ParseStatus status = HttpHeadParser.TryParseRequest(buffer, _request, out RejectReason reason);
@@ -197,7 +202,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
                 if (status == ParseStatus.Rejected)
                 {
                     _input.AdvanceTo(buffer.Start);
-                    _server.Metrics.CountRejection(reason);
+                    _context.Metrics.CountRejection(reason);
                     SetUnknownRequestId();
                     await RespondErrorAsync(RejectReasons.StatusCode(reason), OutcomeError.None).ConfigureAwait(false);
                     return (false, default);
@@ -209,7 +214,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
                     if (!buffer.IsEmpty)
                     {
                         // The client closed in the middle of a head: nothing to answer to.
-                        _server.Metrics.CountRejection(RejectReason.MalformedRequestLine);
+                        _context.Metrics.CountRejection(RejectReason.MalformedRequestLine);
                     }
 
                     return (false, default);
@@ -227,7 +232,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
 
     private void SetUnknownRequestId()
     {
-        _assignedId = _server.RequestIds.Next();
+        _assignedId = _context.RequestIds.Next();
         _requestIdLength = RequestIds.Format(_assignedId, _requestId);
     }
 
@@ -240,7 +245,7 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RespondErrorAsync(int status, OutcomeError error, bool retryAfter = false)
     {
-        _server.Metrics.CountErrorResponse(status);
+        _context.Metrics.CountErrorResponse(status);
         if (_requestIdLength == 0)
         {
             SetUnknownRequestId();

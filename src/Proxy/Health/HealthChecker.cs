@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using FastLb.Proxy.Runtime;
 using FastLb.Policy;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Transport;

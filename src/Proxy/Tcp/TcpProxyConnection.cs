@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using FastLb.Policy;
 using FastLb.Proxy.Forwarding;
-using FastLb.Proxy.Routing;
+using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Tcp;
@@ -9,35 +9,36 @@ namespace FastLb.Proxy.Tcp;
 /// <summary>One client connection of a tcp listener: pick a backend, connect, relay bytes unparsed until both sides close.</summary>
 internal sealed class TcpProxyConnection
 {
-    private readonly ProxyServer _server;
-    private readonly int _listener;
+    private readonly ConnectionContext _context;
     private readonly Socket _client;
 
-    /// <summary>Wraps a client socket accepted by the listener at position <paramref name="listener"/>.</summary>
-    public TcpProxyConnection(ProxyServer server, int listener, Socket client)
+    /// <summary>Wraps a client socket accepted by the listener of <paramref name="context"/>.</summary>
+    public TcpProxyConnection(ConnectionContext context, Socket client)
     {
-        _server = server;
-        _listener = listener;
+        _context = context;
         _client = client;
     }
 
     /// <summary>Serves the connection to its end.</summary>
     public async Task RunAsync()
     {
-        _server.Metrics.ConnectionOpened();
-        _server.TrackTcp(_client, add: true);
+        _context.Metrics.ConnectionOpened();
+        _context.TcpSockets.Add(_client);
         try
         {
-            // The session routes by the config in use when it was accepted, to its end.
-            ListenerRoutes routes = _server.Routing.Listeners[_listener];
+            // The session routes by the snapshot in use when it was accepted, to its end.
+            RoutingSnapshot routing = _context.Routing;
+            ListenerRoutes routes = routing.Listeners[_context.Listener];
             PoolRuntime pool = routes.Pool!;
             bool splice = routes.Config.Splice;
+            TimeSpan connectTimeout = TimeSpan.FromMilliseconds(routing.Config.Limits.UpstreamConnectTimeoutMs);
             var features = RequestFeatures.Empty;
-            features.Timestamp = _server.Time.GetTimestamp();
+            features.Timestamp = _context.Time.GetTimestamp();
             features.HashKey = AffinityKey.Of(_client.RemoteEndPoint);
-            for (int attempt = 0; attempt < 2; attempt++)
+            BackendLease lease = default;
+            for (int attempt = 0; ; attempt++)
             {
-                int index = pool.Balancer.PickIndex(ref features);
+                int index = pool.Balancer.Acquire(ref features, ref lease);
                 if (index < 0)
                 {
                     // No backend, or the policy shed the connection: a tcp client has no status to
@@ -51,48 +52,63 @@ internal sealed class TcpProxyConnection
                 }
 
                 BackendRuntime backend = pool.Backends[index];
-                long started = _server.Time.GetTimestamp();
+                long started = _context.Time.GetTimestamp();
                 Socket upstream;
                 try
                 {
-                    upstream = await SocketConnector.ConnectAsync(
-                        backend.Config.EndPoint, TimeSpan.FromMilliseconds(_server.Limits.UpstreamConnectTimeoutMs), CancellationToken.None).ConfigureAwait(false);
+                    upstream = await SocketConnector.ConnectAsync(backend.Config.EndPoint, connectTimeout, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is SocketException or TimeoutException)
                 {
-                    _server.OnConnectFailed(backend);
-                    pool.Balancer.Complete(backend.State, features, new RequestOutcome(0, 0, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect));
+                    // Counted as an http attempt that failed to connect is: a connect failure, an
+                    // attempt in the error class, the outcome to the policy, and the retry.
+                    backend.OnConnectFailed();
+                    double failedMs = _context.Time.GetElapsedTime(started).TotalMilliseconds;
+                    lease.Complete(new RequestOutcome(failedMs, failedMs, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect));
                     backend.Metrics.CountRequest(0);
-                    features.ExcludeIndex = index;
+                    if (!RetryRule.MayRetry(RetryableFailure.ConnectFailed, attempt))
+                    {
+                        return;
+                    }
+
+                    features.ExcludeIndex = RetryRule.Exclude(RetryableFailure.ConnectFailed, index);
+                    pool.Metrics.CountRetry();
                     continue;
                 }
 
                 backend.Metrics.CountOpened();
-                using (upstream)
+                try
                 {
-                    _server.TrackTcp(upstream, add: true);
-                    try
+                    using (upstream)
                     {
-                        await TcpTunnel.RelayAsync(_client, upstream, splice).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _server.TrackTcp(upstream, add: false);
+                        _context.TcpSockets.Add(upstream);
+                        try
+                        {
+                            await TcpTunnel.RelayAsync(_client, upstream, splice).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            _context.TcpSockets.Remove(upstream);
+                        }
                     }
                 }
+                finally
+                {
+                    // A tcp session has no status: it is counted as an upstream connection, not a
+                    // request; the policy hears how long it lasted, whatever ended it.
+                    double ms = _context.Time.GetElapsedTime(started).TotalMilliseconds;
+                    lease.Complete(new RequestOutcome(ms, ms, 0, OutcomeError.None));
+                    pool.Latency.Observe(ms);
+                }
 
-                double ms = _server.Time.GetElapsedTime(started).TotalMilliseconds;
-                // A tcp session has no status: it is counted as an upstream connection, not a request.
-                pool.Balancer.Complete(backend.State, features, new RequestOutcome(ms, ms, 0, OutcomeError.None));
-                pool.Latency.Observe(ms);
                 return;
             }
         }
         finally
         {
-            _server.TrackTcp(_client, add: false);
+            _context.TcpSockets.Remove(_client);
             _client.Dispose();
-            _server.Metrics.ConnectionClosed();
+            _context.Metrics.ConnectionClosed();
         }
     }
 }

@@ -93,11 +93,11 @@ public sealed class ConsistentHashPolicyTests : RoutingPolicyContractTests
         BackendState[] backends = Pools.Create(10);
         var balancer = new Balancer(new ConsistentHashPolicy(1), backends);
         RequestFeatures first = Keyed(42);
-        BackendState home = balancer.Pick(ref first)!;
+        BackendState home = balancer.Pick(ref first, out _)!;
         for (int i = 1; i < 1000; i++)
         {
             RequestFeatures request = Keyed(42);
-            Assert.NotNull(balancer.Pick(ref request));
+            Assert.NotNull(balancer.Pick(ref request, out _));
         }
 
         // Every backend stays within ceil(1.25 x 1000 / 10) = 125, the home one is full.

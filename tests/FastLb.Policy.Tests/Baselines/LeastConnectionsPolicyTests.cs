@@ -19,7 +19,7 @@ public sealed class LeastConnectionsPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 1000; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             if (request.PickedIndex == 0)
             {
                 // Backend 0 never answers: its requests stay in flight.
@@ -27,7 +27,7 @@ public sealed class LeastConnectionsPolicyTests : RoutingPolicyContractTests
                 continue;
             }
 
-            balancer.Complete(picked, request, Pools.Ok(5));
+            lease.Complete(Pools.Ok(5));
         }
 
         Assert.Equal(1, toSlow);

@@ -19,9 +19,9 @@ public sealed class LeastResponseTimePolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 1000; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             counts[request.PickedIndex]++;
-            balancer.Complete(picked, request, Pools.Ok(request.PickedIndex == 1 ? 200 : 20 + (i % 3)));
+            lease.Complete(Pools.Ok(request.PickedIndex == 1 ? 200 : 20 + (i % 3)));
         }
 
         Assert.InRange(counts[1], 1, 5);
@@ -41,6 +41,6 @@ public sealed class LeastResponseTimePolicyTests : RoutingPolicyContractTests
         backends[0].OnStarted();
         backends[0].OnStarted();
         RequestFeatures request = RequestFeatures.Empty;
-        Assert.Same(backends[1], balancer.Pick(ref request));
+        Assert.Same(backends[1], balancer.Pick(ref request, out BackendLease lease));
     }
 }

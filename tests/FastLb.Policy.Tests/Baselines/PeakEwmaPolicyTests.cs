@@ -20,14 +20,14 @@ public sealed class PeakEwmaPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 4000; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             if (i >= 1000)
             {
                 counts[request.PickedIndex]++;
             }
 
             time.AdvanceMs(1);
-            balancer.Complete(picked, request, Pools.Ok(request.PickedIndex == 3 ? 300 : 20));
+            lease.Complete(Pools.Ok(request.PickedIndex == 3 ? 300 : 20));
         }
 
         // A pair holding the slow one picks the other: only pairs it could win are none.
@@ -46,9 +46,9 @@ public sealed class PeakEwmaPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 200; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             time.AdvanceMs(1);
-            balancer.Complete(picked, request, Pools.Ok(request.PickedIndex == 0 ? 500 : 20));
+            lease.Complete(Pools.Ok(request.PickedIndex == 0 ? 500 : 20));
         }
 
         Assert.Equal(1, policy.Pick(backends, RequestFeatures.Empty));
@@ -59,10 +59,10 @@ public sealed class PeakEwmaPolicyTests : RoutingPolicyContractTests
         {
             RequestFeatures request = RequestFeatures.Empty;
             request.Timestamp = stamped ? time.GetTimestamp() : 0;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             toZero += request.PickedIndex == 0 ? 1 : 0;
             time.AdvanceMs(100);
-            balancer.Complete(picked, request, Pools.Ok(20));
+            lease.Complete(Pools.Ok(20));
         }
 
         Assert.True(toZero > 100, $"recovered backend got {toZero} of 600");
@@ -78,10 +78,10 @@ public sealed class PeakEwmaPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 1000; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             failing += request.PickedIndex == 0 ? 1 : 0;
             time.AdvanceMs(1);
-            balancer.Complete(picked, request, request.PickedIndex == 0 ? Pools.Failed(1) : Pools.Ok(20));
+            lease.Complete(request.PickedIndex == 0 ? Pools.Failed(1) : Pools.Ok(20));
         }
 
         Assert.InRange(failing, 1, 10);

@@ -39,7 +39,7 @@ public sealed class PowerOfTwoPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 800; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            Assert.NotNull(balancer.Pick(ref request));
+            Assert.NotNull(balancer.Pick(ref request, out _));
         }
 
         int max = 0;

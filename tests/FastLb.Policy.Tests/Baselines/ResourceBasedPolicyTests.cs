@@ -36,7 +36,7 @@ public sealed class ResourceBasedPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 40; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            Assert.NotNull(balancer.Pick(ref request));
+            Assert.NotNull(balancer.Pick(ref request, out _));
         }
 
         // Load: 0.1 + k1 / 10 against 0.4 + k0 / 10: the low-CPU one leads by three requests.

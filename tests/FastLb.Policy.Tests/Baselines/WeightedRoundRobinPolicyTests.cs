@@ -1,5 +1,6 @@
 using FastLb.Policy.Baselines;
 using FastLb.Policy.Tests.Contract;
+using FastLb.Policy.Tests.TestDoubles;
 
 namespace FastLb.Policy.Tests.Baselines;
 

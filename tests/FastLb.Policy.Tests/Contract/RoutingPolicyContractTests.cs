@@ -64,13 +64,13 @@ public abstract class RoutingPolicyContractTests
         {
             RequestFeatures request = Request(i);
             request.ExcludeIndex = excluded;
-            BackendState? picked = balancer.Pick(ref request);
+            BackendState? picked = balancer.Pick(ref request, out BackendLease lease);
             Assert.NotNull(picked);
             int index = balancer.IndexOf(picked);
             Assert.True(picked.IsAvailable, $"picked unavailable {index}");
             Assert.NotEqual(excluded, index);
             time.AdvanceMs(1);
-            balancer.Complete(picked, request, Outcome(index, i));
+            lease.Complete(Outcome(index, i));
         }
     }
 
@@ -110,12 +110,12 @@ public abstract class RoutingPolicyContractTests
         for (int i = 0; i < 400 * count; i++)
         {
             RequestFeatures request = Request(i);
-            BackendState? picked = balancer.Pick(ref request);
+            BackendState? picked = balancer.Pick(ref request, out BackendLease lease);
             Assert.NotNull(picked);
             int index = balancer.IndexOf(picked);
             counts[index]++;
             time.AdvanceMs(1);
-            balancer.Complete(picked, request, Outcome(index, i));
+            lease.Complete(Outcome(index, i));
         }
 
         for (int i = 0; i < count; i++)
@@ -143,11 +143,11 @@ public abstract class RoutingPolicyContractTests
             threads[t] = new Thread(() =>
             {
                 start.SignalAndWait();
-                var held = new Queue<(BackendState, RequestFeatures)>();
+                var held = new Queue<BackendLease>();
                 for (int i = 0; i < PerThread; i++)
                 {
                     RequestFeatures request = Request(offset + i);
-                    BackendState? backend = balancer.Pick(ref request);
+                    BackendState? backend = balancer.Pick(ref request, out BackendLease lease);
                     if (backend is null || !backend.IsAvailable)
                     {
                         Interlocked.Increment(ref invalid);
@@ -157,18 +157,18 @@ public abstract class RoutingPolicyContractTests
                     Interlocked.Increment(ref picked);
 
                     // Keep a few requests in flight so that picks see load.
-                    held.Enqueue((backend, request));
+                    held.Enqueue(lease);
                     if (held.Count > 3)
                     {
-                        var (done, doneRequest) = held.Dequeue();
-                        balancer.Complete(done, doneRequest, Outcome(balancer.IndexOf(done), i));
+                        BackendLease done = held.Dequeue();
+                        done.Complete(Outcome(done.Index, i));
                     }
                 }
 
                 while (held.Count > 0)
                 {
-                    var (done, doneRequest) = held.Dequeue();
-                    balancer.Complete(done, doneRequest, Outcome(balancer.IndexOf(done), 0));
+                    BackendLease done = held.Dequeue();
+                    done.Complete(Outcome(done.Index, 0));
                 }
             });
             threads[t].Start();
@@ -206,10 +206,10 @@ public abstract class RoutingPolicyContractTests
         for (int i = from; i < to; i++)
         {
             RequestFeatures request = Request(i);
-            BackendState? picked = balancer.Pick(ref request);
+            BackendState? picked = balancer.Pick(ref request, out BackendLease lease);
             if (picked is not null)
             {
-                balancer.Complete(picked, request, Outcome(request.PickedIndex, i));
+                lease.Complete(Outcome(request.PickedIndex, i));
             }
         }
     }

@@ -69,10 +69,10 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 3000; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             counts[request.PickedIndex]++;
             time.AdvanceMs(1);
-            balancer.Complete(picked, request, Pools.Ok(request.PickedIndex switch { 0 => 50, 1 => 10, _ => 30 }));
+            lease.Complete(Pools.Ok(request.PickedIndex switch { 0 => 50, 1 => 10, _ => 30 }));
         }
 
         // Pairs {0,1} and {1,2} go to 1, pair {0,2} to 2; 0 only by exploration.
@@ -122,11 +122,11 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
             {
                 RequestFeatures request = RequestFeatures.Empty;
                 request.Timestamp = stamped ? time.GetTimestamp() : 0;
-                BackendState picked = balancer.Pick(ref request)!;
+                BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
                 toZero += request.PickedIndex == 0 ? 1 : 0;
                 time.AdvanceMs(5);
                 double jitter = (noise.NextDouble() - 0.5) * 10;
-                balancer.Complete(picked, request, Pools.Ok((request.PickedIndex == 0 ? slowMs : 20) + jitter));
+                lease.Complete(Pools.Ok((request.PickedIndex == 0 ? slowMs : 20) + jitter));
             }
 
             return toZero;
@@ -166,27 +166,27 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
             for (int i = 0; i < requests; i++)
             {
                 RequestFeatures request = RequestFeatures.Empty;
-                BackendState picked = balancer.Pick(ref request)!;
+                BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
                 time.AdvanceMs(1);
-                balancer.Complete(picked, request, Pools.Ok(latencyMs));
+                lease.Complete(Pools.Ok(latencyMs));
             }
         }
 
         Run(300, 20);
-        var held = new (BackendState Backend, RequestFeatures Request)[12];
+        var held = new BackendLease[12];
         for (int i = 0; i < held.Length; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            held[i] = (balancer.Pick(ref request)!, request);
+            Assert.NotNull(balancer.Pick(ref request, out held[i]));
         }
 
         Assert.Equal(LoadLevel.High, LoadLevels.Of(backends[0]));
         Run(300, 120);
         Assert.InRange(policy.CorrectionMs(0, LoadLevel.High), 80, 100.5);
         Assert.InRange(policy.CorrectionMs(0, LoadLevel.Low), -1, 1);
-        foreach (var (backend, request) in held)
+        for (int i = 0; i < held.Length; i++)
         {
-            balancer.Complete(backend, request, Pools.Ok(20));
+            held[i].Complete(Pools.Ok(20));
         }
     }
 
@@ -207,9 +207,9 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 100; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             time.AdvanceMs(10);
-            balancer.Complete(picked, request, Pools.Ok(20));
+            lease.Complete(Pools.Ok(20));
         }
 
         Assert.Equal(afterWarm + (5 * 4 * 3 * 8), model.Calls);
@@ -224,9 +224,9 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 100; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             time.AdvanceMs(10);
-            balancer.Complete(picked, request, Pools.Ok(20));
+            lease.Complete(Pools.Ok(20));
         }
 
         // A second of reports, past five refresh intervals: the model is not called from Report.
@@ -264,10 +264,10 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 100; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState? picked = balancer.Pick(ref request);
+            BackendState? picked = balancer.Pick(ref request, out BackendLease lease);
             Assert.NotNull(picked);
             time.AdvanceMs(10);
-            balancer.Complete(picked, request, Pools.Ok(20));
+            lease.Complete(Pools.Ok(20));
         }
 
         Assert.Equal(5, policy.RefreshFailures);
@@ -289,7 +289,7 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         {
             Assert.Equal(IRoutingPolicy.Shed, policy.Pick(backends, RequestFeatures.Empty));
             RequestFeatures request = RequestFeatures.Empty;
-            Assert.Null(balancer.Pick(ref request));
+            Assert.Null(balancer.Pick(ref request, out BackendLease lease));
         }
 
         Assert.Equal(100, balancer.Shed);

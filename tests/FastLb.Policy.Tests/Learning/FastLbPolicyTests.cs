@@ -22,10 +22,10 @@ public sealed class FastLbPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 4000; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             toSlow += i >= 1000 && request.PickedIndex == 3 ? 1 : 0;
             time.AdvanceMs(1);
-            balancer.Complete(picked, request, Pools.Ok(request.PickedIndex == 3 ? 300 : 20));
+            lease.Complete(Pools.Ok(request.PickedIndex == 3 ? 300 : 20));
         }
 
         Assert.False(policy.HasPredictions);
@@ -41,17 +41,17 @@ public sealed class FastLbPolicyTests : RoutingPolicyContractTests
         BackendState[] backends = Pools.Create(3);
         var policy = new FastLbPolicy(Pools.Context(3, time) with { DeadlineMs = 50 });
         var balancer = new Balancer(policy, backends);
-        var open = new List<(BackendState Backend, RequestFeatures Request)>();
+        var open = new List<BackendLease>();
         for (int i = 0; i < 300; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState? picked = balancer.Pick(ref request);
+            BackendState? picked = balancer.Pick(ref request, out BackendLease lease);
             Assert.NotNull(picked);
-            open.Add((picked, request));
+            open.Add(lease);
             time.AdvanceMs(1);
             if (open.Count > 9)
             {
-                balancer.Complete(open[0].Backend, open[0].Request, Pools.Ok(300));
+                open[0].Complete(Pools.Ok(300));
                 open.RemoveAt(0);
             }
         }

@@ -21,14 +21,14 @@ public sealed class QLearningPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < requests; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
             if (i >= requests * 3 / 4)
             {
                 counts[request.PickedIndex]++;
             }
 
             double latency = request.PickedIndex == fast ? 8 + (4 * random.NextDouble()) : 130 + (40 * random.NextDouble());
-            balancer.Complete(picked, request, Pools.Ok(latency));
+            lease.Complete(Pools.Ok(latency));
         }
 
         return counts;
@@ -92,8 +92,8 @@ public sealed class QLearningPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 200; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
-            balancer.Complete(picked, request, request.PickedIndex == 0 ? Pools.Failed(1) : Pools.Ok(500));
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
+            lease.Complete(request.PickedIndex == 0 ? Pools.Failed(1) : Pools.Ok(500));
         }
 
         // Backend 0 fails fast, backend 1 is slow but answers: the learner prefers the slow one.
@@ -107,8 +107,8 @@ public sealed class QLearningPolicyTests : RoutingPolicyContractTests
         BackendState[] backends = Pools.Create(2);
         var balancer = new Balancer(policy, backends);
         RequestFeatures request = RequestFeatures.Empty;
-        BackendState picked = balancer.Pick(ref request)!;
-        balancer.Complete(picked, request, Pools.Ok(50));
+        BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
+        lease.Complete(Pools.Ok(50));
 
         // From 0: Q += 0.1 (-50 / 10 + 0.9 x max(0, 0) - 0) = -0.5 in state 0 (both low).
         Assert.Equal(-0.5, policy.Value(0, request.PickedIndex), 12);
@@ -178,8 +178,8 @@ public sealed class QLearningPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 2000; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            BackendState picked = balancer.Pick(ref request)!;
-            balancer.Complete(picked, request, Pools.Ok(18 + (4 * random.NextDouble())));
+            BackendState picked = balancer.Pick(ref request, out BackendLease lease)!;
+            lease.Complete(Pools.Ok(18 + (4 * random.NextDouble())));
         }
 
         // Forty picks arrive before any of them ends. Cells of loaded states were never visited
@@ -188,7 +188,7 @@ public sealed class QLearningPolicyTests : RoutingPolicyContractTests
         for (int i = 0; i < 40; i++)
         {
             RequestFeatures request = RequestFeatures.Empty;
-            Assert.NotNull(balancer.Pick(ref request));
+            Assert.NotNull(balancer.Pick(ref request, out BackendLease lease));
         }
 
         int busiest = backends.Max(b => b.InFlight);

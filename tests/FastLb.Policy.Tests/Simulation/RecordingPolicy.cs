@@ -13,15 +13,15 @@ internal sealed class RecordingPolicy : IRoutingPolicy
 
     public List<int> Excluded { get; } = [];
 
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request)
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         if (request.ExcludeIndex >= 0)
         {
             Excluded.Add(request.ExcludeIndex);
         }
 
-        return _inner.Pick(backends, request);
+        return _inner.Pick(backends, request, ref note);
     }
 
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome) => Outcomes.Add(outcome);
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome) => Outcomes.Add(outcome);
 }

@@ -19,9 +19,9 @@ internal sealed class TimerPolicy : IRoutingPolicy, IDisposable
 
     public List<DateTimeOffset> Ticks { get; } = [];
 
-    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request) => _inner.Pick(backends, request);
+    public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note) => _inner.Pick(backends, request, ref note);
 
-    public void Report(BackendState backend, in RequestFeatures request, in RequestOutcome outcome)
+    public void Report(BackendState backend, in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
     }
 

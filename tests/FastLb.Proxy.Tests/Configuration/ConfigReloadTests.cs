@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FastLb.Proxy.Runtime;
 using FastLb.Policy;
 using FastLb.Policy.Learning;
 using FastLb.Proxy.Configuration;

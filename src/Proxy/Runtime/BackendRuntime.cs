@@ -3,7 +3,7 @@ using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Metrics;
 using FastLb.Proxy.Transport;
 
-namespace FastLb.Proxy.Forwarding;
+namespace FastLb.Proxy.Runtime;
 
 /// <summary>Everything the proxy keeps for one backend of one pool.</summary>
 /// <remarks>
@@ -23,6 +23,13 @@ internal sealed class BackendRuntime(BackendConfig config, BackendState state, U
 
     /// <summary>Its counters.</summary>
     public BackendMetrics Metrics { get; } = metrics ?? new();
+
+    /// <summary>A connect to it failed: counts the failure and takes it out of rotation; health checks or the tcp probe bring it back.</summary>
+    public void OnConnectFailed()
+    {
+        Metrics.CountConnectFailure();
+        State.SetAvailable(false);
+    }
 
     /// <summary>The same backend under <paramref name="next"/>, its new config: same state, keep-alive pool and counters.</summary>
     public BackendRuntime WithConfig(BackendConfig next, UpstreamPool? upstream = null) => new(next, State, upstream ?? Upstream, Metrics);

@@ -2,7 +2,7 @@ using FastLb.Policy;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Metrics;
 
-namespace FastLb.Proxy.Forwarding;
+namespace FastLb.Proxy.Runtime;
 
 /// <summary>A pool at run time: its balancer, its backends, its latency histogram and counters.</summary>
 internal sealed class PoolRuntime

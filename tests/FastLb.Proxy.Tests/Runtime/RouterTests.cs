@@ -3,9 +3,9 @@ using FastLb.Policy;
 using FastLb.Policy.Baselines;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
-using FastLb.Proxy.Routing;
+using FastLb.Proxy.Runtime;
 
-namespace FastLb.Proxy.Tests.Routing;
+namespace FastLb.Proxy.Tests.Runtime;
 
 public sealed class RouterTests
 {

@@ -1,8 +1,7 @@
 using System.Text;
 using FastLb.Proxy.Configuration;
-using FastLb.Proxy.Forwarding;
 
-namespace FastLb.Proxy.Routing;
+namespace FastLb.Proxy.Runtime;
 
 /// <summary>Matches a request's Host and path to a pool, for one listener.</summary>
 /// <remarks>

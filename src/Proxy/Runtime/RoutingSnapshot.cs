@@ -1,8 +1,7 @@
 using FastLb.Policy.Learning;
 using FastLb.Proxy.Configuration;
-using FastLb.Proxy.Forwarding;
 
-namespace FastLb.Proxy.Routing;
+namespace FastLb.Proxy.Runtime;
 
 /// <summary>One generation of the config at run time: pools, routers and limits, immutable, swapped whole on a config reload.</summary>
 /// <remarks>

@@ -1,7 +1,6 @@
 using FastLb.Proxy.Configuration;
-using FastLb.Proxy.Forwarding;
 
-namespace FastLb.Proxy.Routing;
+namespace FastLb.Proxy.Runtime;
 
 /// <summary>Where one bound listener sends its traffic under one config: its router (http) or its pool (tcp).</summary>
 /// <param name="Config">The listener's config in this generation (its pool and splice may change on reload; name, address and mode never do).</param>
