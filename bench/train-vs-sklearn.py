@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference side of bench/train-vs-sklearn.sh.
 
-  generate --rows N --seed S --out PATH   write a synthetic request log (DESIGN.md columns)
+  generate --rows N --seed S --out PATH   write a synthetic request log (docs/FORMATS.md columns)
   sklearn  --logs PATH --rounds N ...     HistGradientBoostingRegressor on the same features and
                                           the same time split as `fastlb train`; prints JSON
 

@@ -17,9 +17,8 @@ namespace FastLb.Policy;
 /// first line; what every request writes (started, ended, failures, the two EWMAs) lies 64 B or
 /// more away, and the object is padded so the next backend's read-mostly line is not the one
 /// this backend's requests write. About 220 B per backend. Started and ended share their line on
-/// purpose: on separate lines a pick and its completion took two lines from the other core instead
-/// of one (PolicyBenchmarksContended, round_robin at 64 backends: 223 ns with separate lines,
-/// 163 ns with one; one run each on a loaded 2-core VM, so only the direction is certain).</para>
+/// purpose: on separate lines a pick and its completion would take two lines from the other core
+/// instead of one (guarded by PolicyBenchmarksContended; figures in bench/RESULTS.md).</para>
 /// </remarks>
 [StructLayout(LayoutKind.Explicit, Size = 216)]
 public sealed class BackendState

@@ -1,6 +1,6 @@
 namespace FastLb.Policy;
 
-/// <summary>A backend's last answer to <c>GET /health</c> (DESIGN.md), immutable once published.</summary>
+/// <summary>A backend's last answer to <c>GET /health</c> (docs/FORMATS.md, "Backend health report"), immutable once published.</summary>
 /// <param name="Status">healthy, degraded or unhealthy.</param>
 /// <param name="CpuPercent">CPU use in percent, -1 when unknown.</param>
 /// <param name="ActiveRequests">Requests the backend is serving, -1 when unknown.</param>

@@ -1,6 +1,6 @@
 namespace FastLb.Policy;
 
-/// <summary>The names policies are selected by (DESIGN.md), in one place.</summary>
+/// <summary>The names policies are selected by (config <c>pools[].policy</c>, <c>--policy</c>, <c>--policies</c>), in one place.</summary>
 public static class PolicyNames
 {
     public const string RoundRobin = "round_robin";
@@ -16,7 +16,7 @@ public static class PolicyNames
     public const string QLearning = "q_learning";
     public const string FastLb = "fastlb";
 
-    /// <summary>Every name DESIGN.md lists, in its order.</summary>
+    /// <summary>Every policy name, classical policies first, then q_learning and fastlb.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         RoundRobin, WeightedRoundRobin, Random, PowerOfTwo, LeastConnections, LeastResponseTime,

@@ -4,7 +4,7 @@ using FastLb.Policy;
 namespace FastLb.Benchmarks.Policy;
 
 /// <summary>Pick + report through <see cref="Balancer"/> for every policy, one thread, at 4, 16 and 64 backends.</summary>
-/// <remarks>Guards every <c>// Hot path: guarded by PolicyBenchmarks</c> Pick. Goals (issue 3): under 100 ns and 0 B for the classical policies, under 250 ns for fastlb.</remarks>
+/// <remarks>Guards every <c>// Hot path: guarded by PolicyBenchmarks</c> Pick. Goals: under 100 ns and 0 B for the classical policies, under 250 ns for fastlb.</remarks>
 [MemoryDiagnoser]
 public class PolicyBenchmarks
 {

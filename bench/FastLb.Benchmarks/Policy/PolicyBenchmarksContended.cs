@@ -10,8 +10,7 @@ namespace FastLb.Benchmarks.Policy;
 /// and per-backend arrays are written from two cores at once. The time reported is the
 /// invocation's wall time over <see cref="Operations"/>: the latency of one pick + report as one
 /// thread sees it while the other contends, comparable with <see cref="PolicyBenchmarks"/> (equal
-/// when nothing is shared). Before this definition the two threads split the operations and the
-/// time was over both threads' operations, about half of this for the same cost. The event
+/// when nothing is shared). Results before 2026-12-04 used another definition (bench/RESULTS.md). The event
 /// handshake costs about a microsecond per invocation, spread over <see cref="Operations"/> operations.
 /// </remarks>
 [MemoryDiagnoser]

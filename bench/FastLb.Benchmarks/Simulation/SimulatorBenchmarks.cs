@@ -4,7 +4,7 @@ using FastLb.Policy.Simulation;
 
 namespace FastLb.Benchmarks.Simulation;
 
-/// <summary>Simulated requests per second of the discrete-event simulator (issue 3: 1M requests in under 10 s); time is per simulated request.</summary>
+/// <summary>Simulated requests per second of the discrete-event simulator (goal: 1M requests in under 10 s); time is per simulated request.</summary>
 /// <remarks>
 /// The scenario is S1's pool (10 backends, c = 4, lognormal m = 20 ms CV 1) at rho 0.7 with a short
 /// warm-up, inlined so the benchmark needs no files. Each invocation runs 100,000 measured requests

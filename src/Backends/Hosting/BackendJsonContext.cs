@@ -10,7 +10,7 @@ using FastLb.Backends.Users;
 
 namespace FastLb.Backends.Hosting;
 
-/// <summary>Source-generated JSON contracts of every body the services read or write (camelCase; /health uses DESIGN.md's snake_case names).</summary>
+/// <summary>Source-generated JSON contracts of every body the services read or write (camelCase; /health uses the snake_case names of docs/FORMATS.md).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(HealthBody))]

@@ -1,6 +1,6 @@
 namespace FastLb.Backends.Hosting;
 
-/// <summary>Which e-commerce service a backend instance runs (DESIGN.md `fastlb backend SERVICE`).</summary>
+/// <summary>Which e-commerce service a backend instance runs (`fastlb backend SERVICE`, docs/CLI.md).</summary>
 public enum BackendService
 {
     /// <summary>Registration, login (JWT), profiles.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace FastLb.Backends.Hosting;
 
-/// <summary>The <c>GET /health</c> answer (DESIGN.md "Backend health report"), plus service, instance and queue length.</summary>
+/// <summary>The <c>GET /health</c> answer (docs/FORMATS.md, "Backend health report"), plus service, instance and queue length.</summary>
 internal sealed record HealthBody(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("cpu")] double Cpu,

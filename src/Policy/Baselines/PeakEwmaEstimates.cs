@@ -13,7 +13,7 @@ namespace FastLb.Policy.Baselines;
 /// a little less than it should, a bounded and self-correcting error.
 /// Each position's estimate and timestamp share one 128 B entry of their own (the pair at its
 /// second half, away from the array's length): a report on one core rewrites only its backend's
-/// line, where adjacent backends' values used to share lines that a pick on the other core was reading.
+/// line, never a line that holds other backends' values, which a pick on the other core reads.
 /// </remarks>
 internal sealed class PeakEwmaEstimates
 {

@@ -15,10 +15,10 @@ namespace FastLb.Policy.Baselines;
 /// </remarks>
 public sealed class PeakEwmaPolicy : IRoutingPolicy
 {
-    /// <summary>Estimate before the first sample, in ms (scenarios.md).</summary>
+    /// <summary>Estimate before the first sample, in ms (the suite's peak_ewma, docs/SCENARIOS.md).</summary>
     public const double InitialLatencyMs = 30;
 
-    /// <summary>Decay time constant, in seconds (scenarios.md).</summary>
+    /// <summary>Decay time constant, in seconds (the suite's peak_ewma, docs/SCENARIOS.md).</summary>
     public const double DecaySeconds = 10;
 
     /// <summary>Latency a failed request counts as, in ms: the scenarios' deadline.</summary>

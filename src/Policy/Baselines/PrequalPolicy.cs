@@ -17,7 +17,7 @@ public sealed class PrequalPolicy : IRoutingPolicy
     /// <summary>Candidates sampled per pick.</summary>
     public const int SampleSize = 3;
 
-    /// <summary>In-flight above this quantile of the pool makes a backend hot (scenarios.md).</summary>
+    /// <summary>In-flight above this quantile of the pool makes a backend hot (the suite's prequal, docs/SCENARIOS.md).</summary>
     public const double HotQuantile = 0.84;
 
     /// <summary>Picks between recomputations of the hot threshold.</summary>

@@ -16,7 +16,7 @@ namespace FastLb.Policy.Baselines;
 /// </remarks>
 public sealed class ResourceBasedPolicy : IRoutingPolicy
 {
-    /// <summary>Active requests that weigh as much as 100 % CPU: the "high" level of DESIGN.md.</summary>
+    /// <summary>Active requests that weigh as much as 100 % CPU: the "high" level of <see cref="FastLb.Policy.Learning.LoadLevels"/>.</summary>
     public const double ActiveScale = 10;
 
     /// <summary>Added to a degraded backend's load.</summary>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace FastLb.Policy.Learning;
 
-/// <summary>Discretises load with the thresholds of DESIGN.md: CPU 50 / 80 %, active requests 5 / 10, response time 100 / 200 ms.</summary>
+/// <summary>Discretises load with the thresholds of the original Q-learner design: CPU 50 / 80 %, active requests 5 / 10, response time 100 / 200 ms.</summary>
 /// <remarks>
 /// A backend's level is the highest of its signals. Each signal comes from the last health report
 /// when the backend reported it, else from what the balancer sees: in-flight for active requests,

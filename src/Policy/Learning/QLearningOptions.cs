@@ -1,6 +1,6 @@
 namespace FastLb.Policy.Learning;
 
-/// <summary>Hyper-parameters of the Q-learner; the learning defaults are those of the original design (DESIGN.md), the greedy step samples two backends (<see cref="Candidates"/>).</summary>
+/// <summary>Hyper-parameters of the Q-learner; the learning defaults are those of the original tabular Q-learner design; the greedy step samples two backends (<see cref="Candidates"/>).</summary>
 public sealed record QLearningOptions
 {
     /// <summary>Step size of the Bellman update.</summary>
@@ -27,12 +27,11 @@ public sealed record QLearningOptions
     /// <summary>Backends a greedy pick compares: that many distinct random ones (2 by default), or 0 for all of them as the original design did.</summary>
     /// <remarks>
     /// <para>The original arg max over every backend sends every concurrent pick to the same backend
-    /// until reports move its value (herding): in the scenario suite (fastlb sim, 10 backends x 4
-    /// slots, seed 1) it times out 79-85 % of requests in every scenario, even at 50 % load. The
-    /// learning hyper-parameters above stay the original design's; only the greedy step looks at a
-    /// random sample of the backends, the usual guard for a large action set. With 2, S1's p99 is
-    /// 258.7 ms and no request fails, S7's 120.4 ms; with 3 the greedy step herds more (S1 781.3 ms,
-    /// S5 8.8 % errors against 5.0 %). 0 keeps the original for comparison and tests.</para>
+    /// until reports move its value (herding): in the scenario suite it times out most requests in
+    /// every scenario, even at 50 % load. The learning hyper-parameters above stay the original
+    /// design's; only the greedy step looks at a random sample of the backends, the usual guard for
+    /// a large action set. 2 herds least; 3 already herds more (bench/RESULTS.md, "Q-learner").
+    /// 0 keeps the original for comparison and tests.</para>
     /// </remarks>
     public int Candidates { get; init; } = 2;
 

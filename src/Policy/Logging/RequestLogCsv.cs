@@ -5,7 +5,7 @@ using System.Text;
 
 namespace FastLb.Policy.Logging;
 
-/// <summary>The request log's CSV format (DESIGN.md): the header line, one record per line, UTF-8, invariant culture.</summary>
+/// <summary>The request log's CSV format (docs/FORMATS.md): the header line, one record per line, UTF-8, invariant culture.</summary>
 /// <remarks>
 /// The proxy's log and the simulator's log both go through <see cref="Write"/>, so the trainer
 /// reads one format. Fields that hold a comma, a quote, CR or LF are quoted (RFC 4180, quotes
@@ -13,7 +13,7 @@ namespace FastLb.Policy.Logging;
 /// </remarks>
 public static class RequestLogCsv
 {
-    /// <summary>The header line, without its line feed; column names as DESIGN.md spells them.</summary>
+    /// <summary>The header line, without its line feed. The column names are a published format (docs/FORMATS.md): readers find columns by these names.</summary>
     public const string Header =
         "ts_unix_ms,request_id,pool,backend,route,method,req_bytes,status,latency_ms,ttfb_ms,error,policy," +
         "inflight_backend,inflight_pool,ewma_latency_ms,ewma_error_rate,backend_cpu,backend_active,backend_avg_ms";

@@ -1,6 +1,6 @@
 namespace FastLb.Policy.Logging;
 
-/// <summary>One row of the request log (DESIGN.md "Request log"): what a request was, where it went, how it ended, and the state the pick saw.</summary>
+/// <summary>One row of the request log (docs/FORMATS.md, "Request log CSV"): what a request was, where it went, how it ended, and the state the pick saw.</summary>
 /// <remarks>
 /// A plain struct with fields, like <see cref="RequestFeatures"/>, so the proxy can fill one on the
 /// hot path and queue it by value. Strings are the caller's (interned pool, backend, route and

@@ -117,7 +117,7 @@ internal static class LatencyFeatures
         _ => RequestMethod.Other,
     };
 
-    // -1 is the log's "unknown" (DESIGN.md); any negative is treated the same since none is meaningful.
+    // -1 is the log's "unknown" (docs/FORMATS.md); any negative is treated the same since none is meaningful.
     private static float KnownOrMissing(double value) => value < 0 ? float.NaN : (float)value;
 
     private static float Code(int code) => code < 0 ? float.NaN : code;

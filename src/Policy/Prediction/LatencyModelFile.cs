@@ -124,7 +124,7 @@ internal static class LatencyModelFile
         }
     }
 
-    /// <summary>Writes the metric fields (DESIGN.md names: <c>rmse_ms</c>, <c>mae_ms</c>, <c>r2</c>, ...).</summary>
+    /// <summary>Writes the metric fields (docs/FORMATS.md names: <c>rmse_ms</c>, <c>mae_ms</c>, <c>r2</c>, ...).</summary>
     public static void WriteMetrics(Utf8JsonWriter json, RegressionMetrics metrics)
     {
         json.WriteNumber("rmse_ms", Finite(metrics.RmseMs));

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace FastLb.Policy.Prediction;
 
-/// <summary>What one <c>fastlb train</c> run did: data, split, budget, metrics against baselines, importances; as DESIGN.md's JSON and as Markdown.</summary>
+/// <summary>What one <c>fastlb train</c> run did: data, split, budget, metrics against baselines, importances; as JSON and as Markdown (docs/FORMATS.md, "Training report").</summary>
 /// <param name="Command">The exact command line.</param>
 /// <param name="Inputs">What was read: files, or the PostgreSQL table.</param>
 /// <param name="ModelPath">Where the model was written.</param>
@@ -35,7 +35,7 @@ internal sealed record LatencyTrainingReport(
     double TotalSeconds,
     LatencyTrainingResult Result)
 {
-    /// <summary>The JSON report: DESIGN.md's <c>fastlb train</c> document plus extra fields.</summary>
+    /// <summary>The JSON report of <c>fastlb train</c> (docs/FORMATS.md): metrics and baselines first, then the run's details.</summary>
     public byte[] ToJson(bool indented)
     {
         LatencyModelHeader header = Result.Model.Header;
@@ -59,7 +59,7 @@ internal sealed record LatencyTrainingReport(
             json.WriteEndObject();
             json.WriteString("model", ModelPath);
 
-            // Extra fields (DESIGN.md welcomes them).
+            // The run's details: data read, split, budget, importances, provenance.
             json.WriteNumber("lines", Lines);
             json.WriteNumber("bad_lines", BadLines);
             json.WriteStartArray("bad_line_samples");

@@ -1,6 +1,6 @@
 namespace FastLb.Policy.Prediction;
 
-/// <summary>The request-log columns of DESIGN.md: all are required in a header, in any order; more may follow.</summary>
+/// <summary>The request-log columns (docs/FORMATS.md): all are required in a header, in any order; more may follow.</summary>
 internal static class RequestLogColumns
 {
     /// <summary>When the request head was parsed (ms since the Unix epoch).</summary>
@@ -42,7 +42,7 @@ internal static class RequestLogColumns
     /// <summary>Reported average response ms, -1 when unknown.</summary>
     public const string BackendAvgMs = "backend_avg_ms";
 
-    /// <summary>Every required column, in DESIGN.md's order (the order a writer should use).</summary>
+    /// <summary>Every required column, in <see cref="FastLb.Policy.Logging.RequestLogCsv.Header"/>'s order (the order a writer should use).</summary>
     public static IReadOnlyList<string> Required { get; } =
     [
         Timestamp, "request_id", "pool", Backend, Route, Method, RequestBytes, "status", LatencyMs, "ttfb_ms",

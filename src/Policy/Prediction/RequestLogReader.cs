@@ -3,11 +3,11 @@ using System.Text;
 
 namespace FastLb.Policy.Prediction;
 
-/// <summary>Reads request-log CSV files (DESIGN.md columns, RFC 4180 quoting) into <see cref="RequestLogData"/>.</summary>
+/// <summary>Reads request-log CSV files (docs/FORMATS.md columns, RFC 4180 quoting) into <see cref="RequestLogData"/>.</summary>
 /// <remarks>
 /// Hand-rolled over UTF-8 bytes: lines are found with a vectorised search, fields are sliced in
 /// place, numbers parsed from the bytes and categories coded through a span lookup, so a row
-/// allocates nothing (1M rows load in about a second; see the report). A corrupt or truncated line
+/// allocates nothing (read time per run: load_seconds in the training report). A corrupt or truncated line
 /// is counted and skipped, its number kept for the first few; more than
 /// <see cref="MaxBadFraction"/> of bad lines fails the whole read rather than train on garbage.
 /// </remarks>
@@ -340,7 +340,7 @@ internal sealed class RequestLogReader
         ReadOnlySpan<byte> text = Field(record, field, scratch);
         if (text.IsEmpty && !required)
         {
-            // An empty optional value is as unknown as DESIGN.md's -1.
+            // An empty optional value is as unknown as the log's -1.
             value = -1;
             return true;
         }

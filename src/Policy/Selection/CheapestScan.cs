@@ -6,8 +6,7 @@ namespace FastLb.Policy.Selection;
 /// <summary>How a full-scan policy prices one backend: lower is better.</summary>
 /// <remarks>Implemented by structs, so that <see cref="CheapestScan.Find{TCost, TValue}"/> is compiled once per cost
 /// and the call is inlined; the value type is the policy's own (an in-flight count compares as an
-/// int: compared as doubles, least_connections took 103-105 ns per pick + report at 64 backends
-/// against 81 ns as ints).</remarks>
+/// int, which PolicyBenchmarks shows faster than comparing it as a double; bench/RESULTS.md).</remarks>
 internal interface IBackendCost<TValue>
     where TValue : struct, INumber<TValue>, IMinMaxValue<TValue>
 {

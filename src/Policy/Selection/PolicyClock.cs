@@ -4,8 +4,8 @@ namespace FastLb.Policy.Selection;
 
 /// <summary>"Now" for a pick or a report, from the request's own timestamp when it has one, else from the pool's clock.</summary>
 /// <remarks>
-/// A clock read costs about 35 ns here (measured: <c>TimeProvider.System.GetTimestamp</c> on this
-/// 2-core VM), more than the rest of a pick. The proxy already stamps every request when its head
+/// A clock read (<c>TimeProvider.System.GetTimestamp</c>) costs about 35 ns on the 2-core
+/// development VM (bench/RESULTS.md), more than the rest of a pick. The proxy already stamps every request when its head
 /// is parsed (<see cref="RequestFeatures.Timestamp"/>, from the same <see cref="TimeProvider"/> the
 /// pool's <see cref="PolicyContext.Time"/> is), so a pick uses that stamp, and a report uses the
 /// stamp plus the request's latency, which is when it ended. A request without a stamp (0) costs

@@ -8,10 +8,10 @@ namespace FastLb.Policy.Selection;
 /// <para>The first thread to call <see cref="Next"/> owns the sequence and advances it with a
 /// plain add on a field only it writes: no interlocked instruction, so a single-threaded caller
 /// (the simulator, a test, the one thread of a benchmark) pays a few ns and gets exactly the
-/// values one shared <see cref="Interlocked.Add(ref ulong, ulong)"/> used to give, in the same
+/// values one shared <see cref="Interlocked.Add(ref ulong, ulong)"/> would give, in the same
 /// order. Every other thread advances the run of the processor it is on
 /// (<see cref="CacheLineStripes"/>, allocated on the first such call) with an interlocked add on a
-/// line of its own, so two threads no longer take one line from each other on every call (guarded
+/// line of its own, so two threads do not take one line from each other on every call (guarded
 /// by PolicyBenchmarksContended).</para>
 /// <para>Runs are disjoint: the owner's starts at <c>start</c>, processor i's at
 /// start + (i + 1) x <c>spacing</c>, and each stays apart from the next one for spacing / step

@@ -5,7 +5,7 @@ namespace FastLb.Policy.Selection;
 /// <summary>Whose turn it is: 0, 1, 2, ... for the rotating starts of the scans, consistent_hash's check and the periodic recomputations.</summary>
 /// <remarks>
 /// On a <see cref="StripedSequence"/>: one thread (the simulator, a test) sees exactly the tickets
-/// one interlocked increment used to give. Under concurrency each processor's threads get a run of
+/// one shared interlocked increment would give. Under concurrency each processor's threads get a run of
 /// their own, and the runs start <see cref="Spacing"/> apart, so two threads do not start their
 /// scans at the same backend. Only a tie-break or a schedule rides on these tickets, so a rotation
 /// per thread changes nothing a user sees, and no core writes a line that the others write on every

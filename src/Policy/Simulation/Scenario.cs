@@ -25,7 +25,7 @@ internal sealed class Scenario
             : spec.DurationS ?? DefaultDurationS;
     }
 
-    /// <summary>Measured seconds when the file gives none (scenarios.md: 600 s after 60 s of warm-up).</summary>
+    /// <summary>Measured seconds when the file gives none (the suite's common model: 600 s after 60 s of warm-up, docs/SCENARIOS.md).</summary>
     public const double DefaultDurationS = 600;
 
     /// <summary>The name it is run by: the file name without <c>.json</c>, e.g. <c>S3-degradation</c>.</summary>

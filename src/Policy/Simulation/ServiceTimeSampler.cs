@@ -18,7 +18,7 @@ internal sealed class ServiceTimeSampler
         switch (spec.Distribution)
         {
             case ServiceDistribution.Lognormal:
-                // sigma^2 = ln(1 + cv^2), mu = ln(mean) - sigma^2 / 2 with mean 1 (scenarios.md: cv 1 gives 0.8326).
+                // sigma^2 = ln(1 + cv^2), mu = ln(mean) - sigma^2 / 2 with mean 1 (cv 1 gives sigma 0.8326, docs/SCENARIOS.md).
                 double variance = Math.Log(1 + (spec.Cv * spec.Cv));
                 _sigma = Math.Sqrt(variance);
                 _mu = -variance / 2;

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace FastLb.Policy.Simulation;
 
-/// <summary>Writes <c>fastlb sim --json</c> (DESIGN.md "Machine-readable outputs"); names there stay, the rest are extra fields.</summary>
+/// <summary>Writes <c>fastlb sim --json</c>; docs/FORMATS.md describes every field. Field names are a published format: add fields, do not rename them.</summary>
 internal static class SimulationJson
 {
     /// <summary>Writes one scenario's document: <c>{"scenario", "requests", "seed", "results": [...]}</c> and extras.</summary>

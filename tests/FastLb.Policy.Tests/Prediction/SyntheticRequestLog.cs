@@ -4,7 +4,7 @@ using FastLb.Policy.Prediction;
 
 namespace FastLb.Policy.Tests.Prediction;
 
-/// <summary>Writes request-log CSV (DESIGN.md columns) whose latency is a known function of the features plus small noise.</summary>
+/// <summary>Writes request-log CSV (docs/FORMATS.md columns) whose latency is a known function of the features plus small noise.</summary>
 internal static class SyntheticRequestLog
 {
     /// <summary>Backend ids used.</summary>
@@ -33,11 +33,11 @@ internal static class SyntheticRequestLog
         return latency;
     }
 
-    /// <summary>Writes <paramref name="rows"/> rows with a header in DESIGN.md's column order plus one extra column at the end.</summary>
+    /// <summary>Writes <paramref name="rows"/> rows with a header in the writer's column order plus one extra column at the end.</summary>
     /// <param name="path">File to write.</param>
     /// <param name="rows">Data rows.</param>
     /// <param name="seed">Seed of the generator.</param>
-    /// <param name="columns">Column order; null for DESIGN.md's order plus <c>extra</c>.</param>
+    /// <param name="columns">Column order; null for the writer's order plus <c>extra</c>.</param>
     public static void Write(string path, int rows, int seed, IReadOnlyList<string>? columns = null)
     {
         File.WriteAllText(path, Text(rows, seed, columns));

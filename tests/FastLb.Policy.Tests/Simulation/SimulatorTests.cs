@@ -86,7 +86,7 @@ public sealed class SimulatorTests
     [Fact]
     public void Run_S2WithWeightedRoundRobin_SharesFollowCapacity()
     {
-        // scenarios.md: weighted_round_robin gets static weights from capacity (4:2:1 in S2).
+        // The suite's weighted_round_robin gets static weights from capacity (4:2:1 in S2).
         Scenario scenario = SimTestScenarios.Load("S2");
         var options = new SimulationOptions { Seed = 4, WarmupS = 5, DurationS = 60 };
 
