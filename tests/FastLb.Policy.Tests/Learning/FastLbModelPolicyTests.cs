@@ -191,6 +191,42 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
     }
 
     [Fact]
+    public void Report_OverlappingPicksOnOneBackend_EachCreditedToItsOwnCell()
+    {
+        // The model says 20 ms flat. Request A is picked while the backend is idle (level low), then
+        // ten more and request B while it is loaded (level high). A comes back in 220 ms, B and the
+        // others in the predicted 20 ms: A's 200 ms error belongs to the low cell, the one its pick
+        // used, not to the high cell of the pick that came last.
+        var (policy, balancer, backends, _, _) = Build([20], 0, new FastLbOptions { Exploration = new QLearningOptions { Epsilon = 0, EpsilonFloor = 0 } });
+        Warm(policy, backends);
+        RequestFeatures request = RequestFeatures.Empty;
+        Assert.NotNull(balancer.Pick(ref request, out BackendLease a));
+        var others = new BackendLease[11];
+        for (int i = 0; i < others.Length; i++)
+        {
+            request = RequestFeatures.Empty;
+            Assert.NotNull(balancer.Pick(ref request, out others[i]));
+        }
+
+        BackendLease b = others[^1];
+        Assert.Equal((int)LoadLevel.Low, a.Note.Cell);
+        Assert.Equal((int)LoadLevel.High, b.Note.Cell);
+        Assert.Equal(20, a.Note.ExpectedMs, 6);
+
+        for (int i = others.Length - 1; i >= 0; i--)
+        {
+            others[i].Complete(Pools.Ok(20));
+        }
+
+        a.Complete(Pools.Ok(220));
+
+        Assert.InRange(policy.CorrectionMs(0, LoadLevel.Low), 10, 200);
+        Assert.InRange(policy.CorrectionMs(0, LoadLevel.High), -1, 1);
+        Assert.InRange(policy.CorrectionMs(0, LoadLevel.Medium), -1, 1);
+        Assert.Equal(0, balancer.InFlight);
+    }
+
+    [Fact]
     public void Report_RefreshInterval_ModelCalledOffPickPathOnly()
     {
         var (policy, balancer, backends, time, model) = Build([20, 20, 20, 20], 0);
