@@ -16,6 +16,11 @@ public sealed record PolicyContext(int BackendCount, ulong Seed, TimeProvider Ti
     /// (<see cref="IRoutingPolicy.Shed"/>); the others ignore it.</remarks>
     public double DeadlineMs { get; init; } = double.PositiveInfinity;
 
+    /// <summary>True when the host calls <see cref="IPeriodicRefresh.Refresh"/> from its own timer (the proxy), so a
+    /// policy that needs a periodic refresh does none on the request path; false (the default, the simulator)
+    /// lets such a policy refresh from its reports on <see cref="Time"/>.</summary>
+    public bool HostRefreshes { get; init; }
+
     /// <summary>Path prefixes of the routes that lead to the pool; <see cref="RequestFeatures.RouteId"/> indexes this list.</summary>
     public IReadOnlyList<string> Routes { get; init; } = [];
 }

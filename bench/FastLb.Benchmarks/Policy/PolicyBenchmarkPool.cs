@@ -51,7 +51,7 @@ internal sealed class PolicyBenchmarkPool
             // As the proxy builds it: the table is rebuilt by a timer off the request path, never by
             // a report, so pick + report here is what a request pays. The rebuild itself is timed in
             // LatencyModelBenchmarks.FastLbTableBuild.
-            learned = new FastLbPolicy(context, FastLbOptions.Default with { RefreshOnReport = false });
+            learned = new FastLbPolicy(context with { HostRefreshes = true });
             created = learned;
         }
         else if (!PolicyFactory.TryCreate(policy, context, out created, out string? error))

@@ -94,7 +94,7 @@ public class LatencyModelBenchmarks
         }
 
         var context = new PolicyContext(pool.Length, 42, TimeProvider.System) { Routes = ["/api/orders", "/api/users"] };
-        _learned = new FastLbPolicy(context, FastLbOptions.Default with { RefreshOnReport = false });
+        _learned = new FastLbPolicy(context with { HostRefreshes = true });
         var balancer = new Balancer(_learned, pool);
         for (int i = 0; i < 100 * pool.Length; i++)
         {

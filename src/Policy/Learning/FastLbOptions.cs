@@ -30,13 +30,6 @@ public sealed record FastLbOptions
     /// <summary>How often the prediction table is rebuilt from the model.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Whether a report rebuilds the prediction table once it is older than <see cref="RefreshInterval"/>.</summary>
-    /// <remarks>True by default: refreshes then follow the reports' own clock, so the simulator stays
-    /// deterministic. False takes the model off the completion path altogether: the host calls
-    /// <see cref="FastLbPolicy.RefreshNow"/> from its own timer (every <see cref="RefreshInterval"/>), and
-    /// <see cref="FastLbPolicy.SetModel"/> still builds a table at once.</remarks>
-    public bool RefreshOnReport { get; init; } = true;
-
     /// <summary>Learning rate of the online correction (the Q-learner's, <see cref="QLearningOptions.LearningRate"/>).</summary>
     public double CorrectionRate { get; init; } = 0.1;
 

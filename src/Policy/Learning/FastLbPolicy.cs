@@ -34,7 +34,7 @@ namespace FastLb.Policy.Learning;
 /// that would time out and delay the requests behind it. A candidate with nothing in flight is never
 /// shed (it has no queue, and it keeps every backend probed, so a wrong prediction cannot shut the
 /// pool). Without a model there is no prediction to shed by, and nothing is shed.</para>
-/// <para>The model is never called on the pick path: by default (<see cref="FastLbOptions.RefreshOnReport"/>)
+/// <para>The model is never called on the pick path: unless the host refreshes (<see cref="PolicyContext.HostRefreshes"/>)
 /// a report that finds the table older than
 /// <see cref="FastLbOptions.RefreshInterval"/> (on <see cref="PolicyContext.Time"/>, so the
 /// simulator refreshes on simulated time, deterministically) and wins an interlocked flag predicts
@@ -42,7 +42,7 @@ namespace FastLb.Policy.Learning;
 /// write. Until a candidate has a row (or when there is no model) the pair is scored without a
 /// model, so scores on different scales are never compared.</para>
 /// </remarks>
-public sealed class FastLbPolicy : IRoutingPolicy
+public sealed class FastLbPolicy : IRoutingPolicy, ILatencyModelUser, IPeriodicRefresh
 {
     /// <summary>Most candidates a pick compares.</summary>
     public const int MaxChoices = 4;
@@ -90,7 +90,7 @@ public sealed class FastLbPolicy : IRoutingPolicy
         }
 
         _shedAboveMs = _options.ShedAt * context.DeadlineMs;
-        _refreshOnReport = _options.RefreshOnReport;
+        _refreshOnReport = !context.HostRefreshes;
         _model = context.Model;
         _routes = [.. context.Routes];
         _time = context.Time;
@@ -279,10 +279,12 @@ public sealed class FastLbPolicy : IRoutingPolicy
         Refresh(_time.GetTimestamp());
     }
 
-    /// <summary>Rebuilds the prediction table now: for tests, and for a host that refreshes from its own timer
-    /// (<see cref="FastLbOptions.RefreshOnReport"/> false); by default the policy refreshes by itself on reports.
+    /// <inheritdoc />
+    public TimeSpan RefreshInterval => _options.RefreshInterval;
+
+    /// <summary>Rebuilds the prediction table now: from the host's timer (<see cref="PolicyContext.HostRefreshes"/>), and in tests.
     /// Safe to call from any thread: a call racing another refresh returns without building.</summary>
-    internal void RefreshNow() => Refresh(_time.GetTimestamp());
+    public void Refresh() => Refresh(_time.GetTimestamp());
 
     /// <summary>Soft-thresholds a correction by a fraction of the expectation: errors within the
     /// noise of a good prediction do not reorder backends that the model ranks equal (without it the

@@ -12,11 +12,11 @@ namespace FastLb.Proxy.Admin;
 /// <summary>The admin endpoint on its own port: <c>/health</c>, <c>/ready</c>, <c>/status</c>, <c>/metrics</c>, and <c>POST /reload</c>.</summary>
 internal sealed class AdminServer : IAsyncDisposable
 {
-    private readonly ProxyServer _server;
+    private readonly IAdminView _server;
     private WebApplication? _app;
 
     /// <summary>Creates the admin endpoint of <paramref name="server"/>.</summary>
-    public AdminServer(ProxyServer server) => _server = server;
+    public AdminServer(IAdminView server) => _server = server;
 
     /// <summary>The bound address.</summary>
     public IPEndPoint? EndPoint { get; private set; }

@@ -10,7 +10,7 @@ namespace FastLb.Proxy.Admin;
 internal static class ProxyExposition
 {
     /// <summary>The exposition of <paramref name="server"/>'s counters now.</summary>
-    public static string Render(ProxyServer server)
+    public static string Render(IAdminView server)
     {
         var w = new PrometheusWriter();
         ProxyMetrics metrics = server.Metrics;
@@ -118,7 +118,7 @@ internal static class ProxyExposition
         return w.ToString();
     }
 
-    private static void ForEachBackend(ProxyServer server, Action<PoolRuntime, BackendRuntime> action)
+    private static void ForEachBackend(IAdminView server, Action<PoolRuntime, BackendRuntime> action)
     {
         foreach (PoolRuntime pool in server.Pools)
         {

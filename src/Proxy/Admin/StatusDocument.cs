@@ -13,7 +13,7 @@ namespace FastLb.Proxy.Admin;
 internal static class StatusDocument
 {
     /// <summary>Writes the document for <paramref name="server"/> now.</summary>
-    public static byte[] Render(ProxyServer server)
+    public static byte[] Render(IAdminView server)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -124,7 +124,7 @@ internal static class StatusDocument
         return stream.ToArray();
     }
 
-    private static void WriteConfig(Utf8JsonWriter w, ProxyServer server)
+    private static void WriteConfig(Utf8JsonWriter w, IAdminView server)
     {
         ReloadStatus reloads = server.ReloadStatus;
         w.WriteStartObject("config");
@@ -150,7 +150,7 @@ internal static class StatusDocument
         w.WriteEndObject();
     }
 
-    private static void WriteModel(Utf8JsonWriter w, ProxyServer server)
+    private static void WriteModel(Utf8JsonWriter w, IAdminView server)
     {
         if (server.Model is not { } watcher)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using FastLb.Proxy.Configuration;
+using FastLb.Proxy.Runtime;
 
 namespace FastLb.Proxy.Cli;
 

@@ -1,4 +1,4 @@
-using FastLb.Policy.Learning;
+using FastLb.Policy;
 using FastLb.Policy.Prediction;
 
 namespace FastLb.Proxy.Model;
@@ -15,7 +15,7 @@ internal sealed class ModelWatcher : IDisposable
     private readonly string _path;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private FastLbPolicy[] _policies = [];
+    private ILatencyModelUser[] _policies = [];
     private readonly ITimer _timer;
     private readonly TextWriter _log;
     private (long Length, DateTime WriteTime) _seen;
@@ -57,13 +57,13 @@ internal sealed class ModelWatcher : IDisposable
     /// Under the same lock as the swap in <see cref="Check"/>, so a policy built from the old model
     /// while a new one was being swapped in still ends up with the new one. Cold path only.
     /// </remarks>
-    public void SetPolicies(FastLbPolicy[] policies)
+    public void SetPolicies(ILatencyModelUser[] policies)
     {
         lock (_gate)
         {
             _policies = policies;
             ILatencyModel? model = Current;
-            foreach (FastLbPolicy policy in policies)
+            foreach (ILatencyModelUser policy in policies)
             {
                 if (!ReferenceEquals(policy.Model, model))
                 {
@@ -101,7 +101,7 @@ internal sealed class ModelWatcher : IDisposable
                 TreeLatencyModel model = LatencyModelFile.Load(_path);
                 lock (_gate)
                 {
-                    foreach (FastLbPolicy policy in _policies)
+                    foreach (ILatencyModelUser policy in _policies)
                     {
                         policy.SetModel(model);
                     }

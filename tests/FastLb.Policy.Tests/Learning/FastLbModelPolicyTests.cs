@@ -13,7 +13,7 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         => new FastLbPolicy(context with { Model = new LinearLatencyModel([], 2), Routes = ["/api", "/"] });
 
     private static (FastLbPolicy Policy, Balancer Balancer, BackendState[] Backends, ManualTimeProvider Time, LinearLatencyModel Model) Build(
-        double[] baseMs, double slope, FastLbOptions? options = null, double apiExtraMs = 0, double deadlineMs = double.PositiveInfinity)
+        double[] baseMs, double slope, FastLbOptions? options = null, double apiExtraMs = 0, double deadlineMs = double.PositiveInfinity, bool hostRefreshes = false)
     {
         var time = new ManualTimeProvider();
         BackendState[] backends = Pools.Create(baseMs.Length);
@@ -24,7 +24,7 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         }
 
         var model = new LinearLatencyModel(bases, slope, apiExtraMs);
-        var context = Pools.Context(baseMs.Length, time) with { Model = model, Routes = ["/api", "/"], DeadlineMs = deadlineMs };
+        var context = Pools.Context(baseMs.Length, time) with { Model = model, Routes = ["/api", "/"], DeadlineMs = deadlineMs, HostRefreshes = hostRefreshes };
         var policy = new FastLbPolicy(context, options);
         return (policy, new Balancer(policy, backends), backends, time, model);
     }
@@ -37,7 +37,7 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
             policy.Pick(backends, RequestFeatures.Empty);
         }
 
-        policy.RefreshNow();
+        policy.Refresh();
         Assert.True(policy.HasPredictions);
     }
 
@@ -252,9 +252,9 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
     }
 
     [Fact]
-    public void Report_RefreshOnReportOff_OnlyHostRefreshes()
+    public void Report_HostRefreshes_ModelCalledOnlyByTheHost()
     {
-        var (policy, balancer, backends, time, model) = Build([20, 20, 20, 20], 0, new FastLbOptions { RefreshOnReport = false });
+        var (policy, balancer, backends, time, model) = Build([20, 20, 20, 20], 0, hostRefreshes: true);
         Warm(policy, backends);
         long afterWarm = model.Calls;
         for (int i = 0; i < 100; i++)
@@ -269,7 +269,7 @@ public sealed class FastLbModelPolicyTests : RoutingPolicyContractTests
         Assert.Equal(afterWarm, model.Calls);
 
         // The host's timer: one refresh, 4 backends x 3 route slots x 8 points.
-        policy.RefreshNow();
+        policy.Refresh();
         Assert.Equal(afterWarm + (4 * 3 * 8), model.Calls);
         Assert.True(policy.HasPredictions);
     }

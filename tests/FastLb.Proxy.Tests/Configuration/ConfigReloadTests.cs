@@ -302,7 +302,7 @@ public sealed class ConfigReloadTests : IDisposable
         Assert.Contains("limits.idleTimeoutMs: 60000 -> 30000", result.Changes);
         Assert.Equal("api from b", await client.GetStringAsync("/api/hello"));
         Assert.Equal("hello from a", await client.GetStringAsync("/hello"));
-        Assert.Equal(30000, proxy.Server.Limits.IdleTimeoutMs);
+        Assert.Equal(30000, proxy.Server.Config.Limits.IdleTimeoutMs);
 
         // The health checker follows the new pool: its backend is checked.
         int checks = b.Requests;
@@ -428,7 +428,7 @@ public sealed class ConfigReloadTests : IDisposable
             var second = Assert.IsType<FastLbPolicy>(proxy.Server.Pools[0].Balancer.Policy);
             Assert.NotSame(first, second);
             Assert.Same(watcher.Current, second.Model);
-            Assert.Same(second, Assert.Single(proxy.Server.Routing.Learned));
+            Assert.Same(second, Assert.Single(proxy.Server.Routing.ModelUsers));
             Assert.Same(watcher, proxy.Server.Model);
             for (int i = 0; i < 10; i++)
             {
