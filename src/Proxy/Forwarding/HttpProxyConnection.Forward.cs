@@ -1,13 +1,14 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using FastLb.Policy;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Logging;
 using FastLb.Proxy.Routing;
 using FastLb.Proxy.Transport;
+using FastLb.RequestLog;
 
 namespace FastLb.Proxy.Forwarding;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using FastLb.Policy.Logging;
+using FastLb.RequestLog;
 
 namespace FastLb.Policy.Tests.Logging;
 

@@ -1,4 +1,4 @@
-using FastLb.Policy.Simulation;
+using FastLb.Simulation;
 
 namespace FastLb.Policy.Tests.Simulation;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FastLb.Policy.Simulation;
+using FastLb.Simulation;
 
 namespace FastLb.Policy.Tests.Simulation;
 

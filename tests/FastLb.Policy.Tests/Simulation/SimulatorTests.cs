@@ -1,7 +1,7 @@
 using System.Text;
 using FastLb.Policy.Learning;
-using FastLb.Policy.Logging;
-using FastLb.Policy.Simulation;
+using FastLb.RequestLog;
+using FastLb.Simulation;
 using FastLb.Policy.Tests.TestDoubles;
 
 namespace FastLb.Policy.Tests.Simulation;
