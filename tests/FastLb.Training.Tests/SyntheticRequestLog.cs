@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using FastLb.Policy.Prediction;
+using FastLb.RequestLog;
 
-namespace FastLb.Policy.Tests.Prediction;
+namespace FastLb.Training.Tests;
 
 /// <summary>Writes request-log CSV (DESIGN.md columns) whose latency is a known function of the features plus small noise.</summary>
 internal static class SyntheticRequestLog

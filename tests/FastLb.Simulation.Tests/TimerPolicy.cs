@@ -1,6 +1,7 @@
+using FastLb.Policy;
 using FastLb.Policy.Baselines;
 
-namespace FastLb.Policy.Tests.Simulation;
+namespace FastLb.Simulation.Tests;
 
 /// <summary>Round robin that refreshes on a 1 s timer from its context's clock, recording the time of each tick.</summary>
 internal sealed class TimerPolicy : IRoutingPolicy, IDisposable

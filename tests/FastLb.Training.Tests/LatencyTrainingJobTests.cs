@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FastLb.Policy.Prediction;
 
-namespace FastLb.Policy.Tests.Prediction;
+namespace FastLb.Training.Tests;
 
 public sealed class LatencyTrainingJobTests
 {
@@ -26,7 +26,7 @@ public sealed class LatencyTrainingJobTests
 
         Assert.Equal(["reading request logs", "training", "writing the model and reports"], stages);
         Assert.Equal(1600, report.Lines);
-        TreeLatencyModel loaded = LatencyModelFile.Load(modelPath);
+        TreeLatencyModel loaded = LatencyModelFile.Parse(File.ReadAllBytes(modelPath), modelPath);
         Assert.Equal(report.Result.Trees, loaded.Trees.TreeCount);
         string markdown = File.ReadAllText(folder.File("models/latency.report.md"));
         Assert.Contains("fastlb train --logs logs --out models/latency.model", markdown);

@@ -1,6 +1,7 @@
+using FastLb.Policy;
 using FastLb.Simulation;
 
-namespace FastLb.Policy.Tests.Simulation;
+namespace FastLb.Simulation.Tests;
 
 /// <summary>Builds scenarios for tests from JSON and finds the repository's scenario files.</summary>
 internal static class SimTestScenarios

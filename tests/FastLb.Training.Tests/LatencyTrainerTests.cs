@@ -1,6 +1,8 @@
+using FastLb.Policy;
 using FastLb.Policy.Prediction;
+using FastLb.RequestLog;
 
-namespace FastLb.Policy.Tests.Prediction;
+namespace FastLb.Training.Tests;
 
 public sealed class LatencyTrainerTests
 {

@@ -1,6 +1,7 @@
+using FastLb.Policy;
 using FastLb.Policy.Baselines;
 
-namespace FastLb.Policy.Tests.Simulation;
+namespace FastLb.Simulation.Tests;
 
 /// <summary>Round robin that records every outcome it is told, so tests can see what the simulator reported.</summary>
 internal sealed class RecordingPolicy : IRoutingPolicy

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using FastLb.Policy;
 using FastLb.Policy.Prediction;
 
-namespace FastLb.Policy.Tests.Prediction;
+namespace FastLb.Training.Tests;
 
 public sealed class LatencyModelFileTests
 {
@@ -20,8 +21,8 @@ public sealed class LatencyModelFileTests
         var result = TrainSmall();
         string path = folder.File("latency.model");
 
-        LatencyModelFile.Write(path, result.Model.Header, result.XGBoostJson);
-        TreeLatencyModel loaded = LatencyModelFile.Load(path);
+        LatencyModelWriter.Write(path, result.Model.Header, result.XGBoostJson);
+        TreeLatencyModel loaded = LatencyModelFile.Parse(File.ReadAllBytes(path), path);
 
         Assert.Equal(result.Model.Header.Backends, loaded.Header.Backends);
         Assert.Equal(result.Model.Header.Routes, loaded.Header.Routes);
@@ -46,7 +47,7 @@ public sealed class LatencyModelFileTests
         string path = folder.File("other.model");
         File.WriteAllText(path, file.ToJsonString());
 
-        var e = Assert.Throws<LatencyModelException>(() => LatencyModelFile.Load(path));
+        var e = Assert.Throws<LatencyModelException>(() => LatencyModelFile.Parse(File.ReadAllBytes(path), path));
 
         Assert.Contains("body_bytes", e.Message);
         Assert.Contains("req_bytes", e.Message);
@@ -73,16 +74,6 @@ public sealed class LatencyModelFileTests
 
         Assert.Contains("not a valid model file", notJson.Message);
         Assert.Contains("not a FastLb latency model", otherFormat.Message);
-    }
-
-    [Fact]
-    public void Load_MissingFile_Refused()
-    {
-        using var folder = new TempFolder();
-
-        var e = Assert.Throws<LatencyModelException>(() => LatencyModelFile.Load(folder.File("none.model")));
-
-        Assert.Contains("cannot read model", e.Message);
     }
 
     [Fact]

@@ -1,10 +1,11 @@
 using System.Text;
+using FastLb.Policy;
 using FastLb.Policy.Learning;
+using FastLb.Policy.Tests.TestDoubles;
 using FastLb.RequestLog;
 using FastLb.Simulation;
-using FastLb.Policy.Tests.TestDoubles;
 
-namespace FastLb.Policy.Tests.Simulation;
+namespace FastLb.Simulation.Tests;
 
 public sealed class SimulatorTests
 {

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using FastLb.Policy;
 using FastLb.Simulation;
 
-namespace FastLb.Policy.Tests.Simulation;
+namespace FastLb.Simulation.Tests;
 
 public sealed class SimulationJsonTests
 {

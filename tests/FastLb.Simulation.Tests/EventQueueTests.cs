@@ -1,6 +1,6 @@
 using FastLb.Simulation;
 
-namespace FastLb.Policy.Tests.Simulation;
+namespace FastLb.Simulation.Tests;
 
 public sealed class EventQueueTests
 {

@@ -1,6 +1,6 @@
 using FastLb.Policy.Prediction;
 
-namespace FastLb.Policy.Tests.Prediction;
+namespace FastLb.Training.Tests;
 
 public sealed class AtomicFileTests
 {

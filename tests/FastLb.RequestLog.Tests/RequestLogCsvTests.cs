@@ -1,20 +1,21 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using FastLb.RequestLog;
+using FastLb.Policy;
+using FastLb.Policy.Prediction;
 
-namespace FastLb.Policy.Tests.Logging;
+namespace FastLb.RequestLog.Tests;
 
 public sealed class RequestLogCsvTests
 {
-    private static RequestLogRecord Sample() => new()
+    private static RequestLogEntry Sample() => new()
     {
         TsUnixMs = 1_767_225_600_123,
-        RequestId = "req-42",
+        GivenRequestId = "req-42",
         Pool = "inventory",
         Backend = "127.0.0.1:9101",
         Route = "/api/inventory",
-        Method = "GET",
+        Method = RequestMethod.Get,
         ReqBytes = -1,
         Status = 503,
         LatencyMs = 12.345,
@@ -25,12 +26,10 @@ public sealed class RequestLogCsvTests
         InflightPool = 17,
         EwmaLatencyMs = 21.25,
         EwmaErrorRate = 0.015625,
-        BackendCpu = -1,
-        BackendActive = -1,
-        BackendAvgMs = 19.5,
+        Health = new HealthReport(HealthStatus.Healthy, -1, -1, 19.5, 0),
     };
 
-    private static string WriteOne(in RequestLogRecord record)
+    private static string WriteOne(in RequestLogEntry record)
     {
         var buffer = new ArrayBufferWriter<byte>();
         RequestLogCsv.Write(buffer, record);
@@ -103,8 +102,8 @@ public sealed class RequestLogCsvTests
     [Fact]
     public void Write_FieldsWithCommaQuoteAndNewline_AreQuotedAndRoundTrip()
     {
-        RequestLogRecord record = Sample();
-        record.RequestId = "a,b";
+        RequestLogEntry record = Sample();
+        record.GivenRequestId = "a,b";
         record.Pool = "say \"hi\"";
         record.Route = "/x\ny";
         record.Backend = "bäckend-ü";
@@ -124,7 +123,7 @@ public sealed class RequestLogCsvTests
     [Fact]
     public void Write_NullStringsNoErrorAndNonFiniteNumbers_WritesEmptyAndMinusOne()
     {
-        var record = new RequestLogRecord { LatencyMs = double.NaN, TtfbMs = double.PositiveInfinity, Status = 200 };
+        var record = new RequestLogEntry { LatencyMs = double.NaN, TtfbMs = double.PositiveInfinity, Status = 200 };
         var fields = new List<string>();
         Assert.True(RequestLogCsv.TrySplitLine(WriteOne(record), fields));
         Assert.Equal("", fields[1]);
@@ -154,12 +153,32 @@ public sealed class RequestLogCsvTests
     }
 
     [Fact]
+    public void Columns_HoldEveryLatencyFeature()
+    {
+        // The trainer reads each model feature from the log column of the same name.
+        Assert.All(LatencyFeatures.Names, name => Assert.Contains(name, RequestLogColumns.Required));
+    }
+
+    [Fact]
+    public void Write_AssignedIdAndMethod_FormattedWhenWritten()
+    {
+        RequestLogEntry record = Sample();
+        record.GivenRequestId = null;
+        record.AssignedRequestId = 0xabc;
+        record.Method = RequestMethod.Delete;
+        var fields = new List<string>();
+        Assert.True(RequestLogCsv.TrySplitLine(WriteOne(record), fields));
+        Assert.Equal("0000000000000abc", fields[1]);
+        Assert.Equal("DELETE", fields[5]);
+    }
+
+    [Fact]
     public void Write_ManyRecordsIntoOneWriter_AppendsLines()
     {
         var buffer = new ArrayBufferWriter<byte>(16);
         for (int i = 0; i < 1000; i++)
         {
-            RequestLogRecord record = Sample();
+            RequestLogEntry record = Sample();
             record.Status = i;
             RequestLogCsv.Write(buffer, record);
         }
@@ -206,7 +225,7 @@ public sealed class RequestLogCsvTests
     [InlineData(999999.9999999, "1000000")]
     public void Write_Doubles_ShortestSixDecimalText(double value, string expected)
     {
-        var record = new RequestLogRecord { LatencyMs = value };
+        var record = new RequestLogEntry { LatencyMs = value };
         var fields = new List<string>();
         Assert.True(RequestLogCsv.TrySplitLine(WriteOne(record), fields));
         Assert.Equal(expected, fields[8]);

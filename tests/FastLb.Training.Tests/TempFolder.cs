@@ -1,4 +1,4 @@
-namespace FastLb.Policy.Tests.Prediction;
+namespace FastLb.Training.Tests;
 
 /// <summary>A fresh folder under the system temp folder, deleted on dispose, so tests run in parallel without sharing files.</summary>
 internal sealed class TempFolder : IDisposable

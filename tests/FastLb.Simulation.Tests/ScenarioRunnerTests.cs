@@ -1,6 +1,7 @@
+using FastLb.Policy;
 using FastLb.Simulation;
 
-namespace FastLb.Policy.Tests.Simulation;
+namespace FastLb.Simulation.Tests;
 
 public sealed class ScenarioRunnerTests
 {
