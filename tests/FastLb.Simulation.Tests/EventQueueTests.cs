@@ -1,4 +1,3 @@
-using FastLb.Simulation;
 
 namespace FastLb.Simulation.Tests;
 

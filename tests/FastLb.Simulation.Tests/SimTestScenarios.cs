@@ -1,5 +1,4 @@
 using FastLb.Policy;
-using FastLb.Simulation;
 
 namespace FastLb.Simulation.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FastLb.Policy;
-using FastLb.Simulation;
 
 namespace FastLb.Simulation.Tests;
 

@@ -3,7 +3,6 @@ using FastLb.Policy;
 using FastLb.Policy.Learning;
 using FastLb.Policy.Tests.TestDoubles;
 using FastLb.RequestLog;
-using FastLb.Simulation;
 
 namespace FastLb.Simulation.Tests;
 
