@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using FastLb.Policy;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Http;
