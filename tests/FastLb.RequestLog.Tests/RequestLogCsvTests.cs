@@ -173,6 +173,26 @@ public sealed class RequestLogCsvTests
     }
 
     [Fact]
+    public void Write_AssignedIdAndMethodEnum_AllocatesNothing()
+    {
+        // The proxy queues the id as a number and the method as the enum; formatting them must not allocate either.
+        RequestLogEntry record = Sample();
+        record.GivenRequestId = null;
+        record.AssignedRequestId = ulong.MaxValue;
+        var buffer = new ArrayBufferWriter<byte>(1 << 16);
+        RequestLogCsv.Write(buffer, record);
+        buffer.ResetWrittenCount();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            RequestLogCsv.Write(buffer, record);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Write_ManyRecordsIntoOneWriter_AppendsLines()
     {
         var buffer = new ArrayBufferWriter<byte>(16);
