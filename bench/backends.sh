@@ -29,8 +29,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 log "building fastlb (Release)"
-dotnet build src/Proxy -c Release -nologo -v q -clp:ErrorsOnly >&2
-fastlb=src/Proxy/bin/Release/net10.0/fastlb
+dotnet build src/Cli -c Release -nologo -v q -clp:ErrorsOnly >&2
+fastlb=src/Cli/bin/Release/net10.0/fastlb
 
 work=$(mktemp -d /tmp/fastlb-bench.XXXXXX)
 pids=()

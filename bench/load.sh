@@ -40,8 +40,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 echo "building (Release)" >&2
-dotnet build src/Proxy -c Release -nologo -v q -clp:ErrorsOnly >&2
-fastlb="dotnet src/Proxy/bin/Release/net10.0/fastlb.dll"
+dotnet build src/Cli -c Release -nologo -v q -clp:ErrorsOnly >&2
+fastlb="dotnet src/Cli/bin/Release/net10.0/fastlb.dll"
 
 wait_port() { for _ in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; return 1; }
 

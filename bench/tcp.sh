@@ -14,8 +14,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-dotnet build src/Proxy -c Release -nologo -v q -clp:ErrorsOnly >&2
-fastlb="dotnet src/Proxy/bin/Release/net10.0/fastlb.dll"
+dotnet build src/Cli -c Release -nologo -v q -clp:ErrorsOnly >&2
+fastlb="dotnet src/Cli/bin/Release/net10.0/fastlb.dll"
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 work=$(mktemp -d /tmp/fastlb-tcp.XXXXXX)
 pids=()

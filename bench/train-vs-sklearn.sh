@@ -35,8 +35,8 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-dotnet build "$root/src/Proxy" -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-fastlb=("dotnet" "$root/src/Proxy/bin/Release/net10.0/fastlb.dll")
+dotnet build "$root/src/Cli" -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+fastlb=("dotnet" "$root/src/Cli/bin/Release/net10.0/fastlb.dll")
 
 if [[ -z "$log" ]]; then
   log="$work/requests.csv"

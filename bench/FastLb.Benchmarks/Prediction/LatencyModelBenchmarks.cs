@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using FastLb.Policy;
 using FastLb.Policy.Learning;
 using FastLb.Policy.Prediction;
+using FastLb.RequestLog;
+using FastLb.Training;
 
 namespace FastLb.Benchmarks.Prediction;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FastLb.Policy;
-using FastLb.Policy.Simulation;
+using FastLb.Simulation;
 
 namespace FastLb.Benchmarks.Simulation;
 

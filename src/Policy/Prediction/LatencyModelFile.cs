@@ -9,6 +9,8 @@ namespace FastLb.Policy.Prediction;
 /// into XGBoost (to continue training or to check predictions) and the managed evaluator reads
 /// the very trees XGBoost wrote. A file whose format, feature version or feature list differs
 /// from this code's is refused: the features would be fed in the wrong order or meaning.
+/// Only bytes in and out here: the trainer writes the file (FastLb.Training), the proxy and the
+/// simulator read it and hand the bytes to <see cref="Parse"/>.
 /// </remarks>
 internal static class LatencyModelFile
 {
@@ -17,16 +19,6 @@ internal static class LatencyModelFile
 
     /// <summary>Version of this file layout.</summary>
     public const int FormatVersion = 1;
-
-    /// <summary>Writes a model file atomically.</summary>
-    /// <param name="path">Where; the folder is created.</param>
-    /// <param name="header">Everything but the trees.</param>
-    /// <param name="xgboostJson">XGBoost's JSON model (<see cref="XGBoostLibrary.SaveJson"/>).</param>
-    public static void Write(string path, LatencyModelHeader header, ReadOnlySpan<byte> xgboostJson)
-    {
-        byte[] bytes = Serialize(header, xgboostJson);
-        AtomicFile.Write(path, stream => stream.Write(bytes));
-    }
 
     /// <summary>The bytes of a model file.</summary>
     public static byte[] Serialize(LatencyModelHeader header, ReadOnlySpan<byte> xgboostJson)
@@ -56,23 +48,6 @@ internal static class LatencyModelFile
         }
 
         return buffer.ToArray();
-    }
-
-    /// <summary>Loads and checks a model file.</summary>
-    /// <exception cref="LatencyModelException">Unreadable, not a model file, or trained on other features.</exception>
-    public static TreeLatencyModel Load(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LatencyModelException($"cannot read model '{path}': {e.Message}", e);
-        }
-
-        return Parse(bytes, path);
     }
 
     /// <summary>Parses and checks the bytes of a model file; <paramref name="source"/> names it in errors.</summary>

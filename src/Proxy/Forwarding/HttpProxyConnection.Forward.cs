@@ -8,6 +8,7 @@ using FastLb.Proxy.Http;
 using FastLb.Proxy.Logging;
 using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Transport;
+using FastLb.RequestLog;
 
 namespace FastLb.Proxy.Forwarding;
 

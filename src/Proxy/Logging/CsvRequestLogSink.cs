@@ -1,5 +1,5 @@
 using System.Buffers;
-using FastLb.Policy.Logging;
+using FastLb.RequestLog;
 
 namespace FastLb.Proxy.Logging;
 
@@ -32,7 +32,7 @@ internal sealed class CsvRequestLogSink : IRequestLogSink
     public string Target { get; }
 
     /// <inheritdoc />
-    public async ValueTask WriteAsync(IReadOnlyList<RequestLogRecord> batch)
+    public async ValueTask WriteAsync(IReadOnlyList<RequestLogEntry> batch)
     {
         for (int i = 0; i < batch.Count; i++)
         {

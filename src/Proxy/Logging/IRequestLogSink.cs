@@ -1,4 +1,4 @@
-using FastLb.Policy.Logging;
+using FastLb.RequestLog;
 
 namespace FastLb.Proxy.Logging;
 
@@ -9,5 +9,5 @@ internal interface IRequestLogSink : IAsyncDisposable
     string Target { get; }
 
     /// <summary>Writes a batch of records.</summary>
-    ValueTask WriteAsync(IReadOnlyList<RequestLogRecord> batch);
+    ValueTask WriteAsync(IReadOnlyList<RequestLogEntry> batch);
 }

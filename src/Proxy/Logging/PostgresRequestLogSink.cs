@@ -1,4 +1,5 @@
-using FastLb.Policy.Logging;
+using FastLb.Policy;
+using FastLb.RequestLog;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -58,20 +59,21 @@ internal sealed class PostgresRequestLogSink : IRequestLogSink
     }
 
     /// <inheritdoc />
-    public async ValueTask WriteAsync(IReadOnlyList<RequestLogRecord> batch)
+    public async ValueTask WriteAsync(IReadOnlyList<RequestLogEntry> batch)
     {
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using NpgsqlBinaryImporter import = await connection.BeginBinaryImportAsync(Copy).ConfigureAwait(false);
         for (int i = 0; i < batch.Count; i++)
         {
-            RequestLogRecord r = batch[i];
+            RequestLogEntry r = batch[i];
+            HealthReport health = r.Health ?? HealthReport.Unknown;
             await import.StartRowAsync().ConfigureAwait(false);
             await import.WriteAsync(r.TsUnixMs, NpgsqlDbType.Bigint).ConfigureAwait(false);
-            await import.WriteAsync(r.RequestId ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
+            await import.WriteAsync(r.RequestIdText(), NpgsqlDbType.Text).ConfigureAwait(false);
             await import.WriteAsync(r.Pool ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
             await import.WriteAsync(r.Backend ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
             await import.WriteAsync(r.Route ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
-            await import.WriteAsync(r.Method ?? "", NpgsqlDbType.Text).ConfigureAwait(false);
+            await import.WriteAsync(RequestLogCsv.MethodName(r.Method), NpgsqlDbType.Text).ConfigureAwait(false);
             await import.WriteAsync(r.ReqBytes, NpgsqlDbType.Bigint).ConfigureAwait(false);
             await import.WriteAsync(r.Status, NpgsqlDbType.Integer).ConfigureAwait(false);
             await import.WriteAsync(r.LatencyMs, NpgsqlDbType.Double).ConfigureAwait(false);
@@ -82,9 +84,9 @@ internal sealed class PostgresRequestLogSink : IRequestLogSink
             await import.WriteAsync(r.InflightPool, NpgsqlDbType.Integer).ConfigureAwait(false);
             await import.WriteAsync(r.EwmaLatencyMs, NpgsqlDbType.Double).ConfigureAwait(false);
             await import.WriteAsync(r.EwmaErrorRate, NpgsqlDbType.Double).ConfigureAwait(false);
-            await import.WriteAsync(r.BackendCpu, NpgsqlDbType.Double).ConfigureAwait(false);
-            await import.WriteAsync(r.BackendActive, NpgsqlDbType.Integer).ConfigureAwait(false);
-            await import.WriteAsync(r.BackendAvgMs, NpgsqlDbType.Double).ConfigureAwait(false);
+            await import.WriteAsync(health.CpuPercent, NpgsqlDbType.Double).ConfigureAwait(false);
+            await import.WriteAsync(health.ActiveRequests, NpgsqlDbType.Integer).ConfigureAwait(false);
+            await import.WriteAsync(health.AvgResponseMs, NpgsqlDbType.Double).ConfigureAwait(false);
         }
 
         await import.CompleteAsync().ConfigureAwait(false);

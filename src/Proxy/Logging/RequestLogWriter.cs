@@ -1,7 +1,5 @@
-using System.Globalization;
-using FastLb.Policy.Logging;
-using FastLb.Policy;
 using FastLb.Proxy.Metrics;
+using FastLb.RequestLog;
 
 namespace FastLb.Proxy.Logging;
 
@@ -18,7 +16,7 @@ internal sealed class RequestLogWriter : IAsyncDisposable
     private readonly LogRing<RequestLogEntry> _ring;
     private readonly ProxyMetrics _metrics;
     private readonly IReadOnlyList<IRequestLogSink> _sinks;
-    private readonly List<RequestLogRecord> _batch = new(BatchSize);
+    private readonly List<RequestLogEntry> _batch = new(BatchSize);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -76,7 +74,7 @@ internal sealed class RequestLogWriter : IAsyncDisposable
         _batch.Clear();
         while (_batch.Count < BatchSize && _ring.TryDequeue(out RequestLogEntry entry))
         {
-            _batch.Add(ToRecord(entry));
+            _batch.Add(entry);
         }
 
         if (_batch.Count == 0)
@@ -99,34 +97,6 @@ internal sealed class RequestLogWriter : IAsyncDisposable
         }
 
         return _batch.Count;
-    }
-
-    /// <summary>The record of <paramref name="e"/>; strings for ids are made here, off the hot path.</summary>
-    internal static RequestLogRecord ToRecord(in RequestLogEntry e)
-    {
-        HealthReport health = e.Health ?? HealthReport.Unknown;
-        return new RequestLogRecord
-        {
-            TsUnixMs = e.TsUnixMs,
-            RequestId = e.GivenRequestId ?? e.AssignedRequestId.ToString("x16", CultureInfo.InvariantCulture),
-            Pool = e.Pool,
-            Backend = e.Backend,
-            Route = e.Route ?? "",
-            Method = RequestLogCsv.MethodName(e.Method),
-            ReqBytes = e.ReqBytes,
-            Status = e.Status,
-            LatencyMs = e.LatencyMs,
-            TtfbMs = e.TtfbMs,
-            Error = e.Error,
-            Policy = e.Policy,
-            InflightBackend = e.InflightBackend,
-            InflightPool = e.InflightPool,
-            EwmaLatencyMs = e.EwmaLatencyMs,
-            EwmaErrorRate = e.EwmaErrorRate,
-            BackendCpu = health.CpuPercent,
-            BackendActive = health.ActiveRequests,
-            BackendAvgMs = health.AvgResponseMs,
-        };
     }
 
     /// <summary>Writes what is queued, then closes the sinks.</summary>

@@ -32,7 +32,7 @@ internal sealed class ModelWatcher : IDisposable
         if (File.Exists(path))
         {
             _seen = Stamp();
-            TreeLatencyModel model = LatencyModelFile.Load(path);
+            TreeLatencyModel model = Load(path);
             _state = _state with { Model = model, LoadedAt = time.GetUtcNow() };
         }
         else
@@ -98,7 +98,7 @@ internal sealed class ModelWatcher : IDisposable
             ModelState state = State;
             try
             {
-                TreeLatencyModel model = LatencyModelFile.Load(_path);
+                TreeLatencyModel model = Load(_path);
                 lock (_gate)
                 {
                     foreach (ILatencyModelUser policy in _policies)
@@ -131,4 +131,21 @@ internal sealed class ModelWatcher : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _timer.Dispose();
+
+    /// <summary>Reads and checks the model file at <paramref name="path"/>.</summary>
+    /// <exception cref="LatencyModelException">Unreadable, not a model file, or trained on other features.</exception>
+    private static TreeLatencyModel Load(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LatencyModelException($"cannot read model '{path}': {e.Message}", e);
+        }
+
+        return LatencyModelFile.Parse(bytes, path);
+    }
 }

@@ -71,6 +71,7 @@ public sealed class CommandProcessTests
     [InlineData("sim", "--scenario", "S1", "--policies", "telepathy")]
     [InlineData("sim", "--scenario", "S1", "--policies", "q_learning", "--q-encoding", "joint")]
     [InlineData("sim", "--scenario", "S1", "--policies", "q_learning", "--q-encoding", "tabular")]
+    [InlineData("sim", "--scenario", "S1", "--model", "/nonexistent/latency.model")]
     [InlineData("train", "--logs", "/nonexistent/requests.csv", "--out", "/tmp/never.model")]
     [InlineData("backend", "warehouse", "--port", "0")]
     [InlineData("run", "--listen", "127.0.0.1:0", "--backend", "127.0.0.1:9", "--policy", "telepathy")]

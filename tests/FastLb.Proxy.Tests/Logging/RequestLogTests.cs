@@ -1,4 +1,4 @@
-using FastLb.Policy.Logging;
+using FastLb.RequestLog;
 using FastLb.Proxy.Logging;
 using FastLb.Proxy.Tests.Infrastructure;
 
