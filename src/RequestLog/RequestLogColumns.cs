@@ -42,6 +42,9 @@ internal static class RequestLogColumns
     /// <summary>Reported average response ms, -1 when unknown.</summary>
     public const string BackendAvgMs = "backend_avg_ms";
 
-    /// <summary>Every required column, in the order the writer uses (<see cref="RequestLogCsv.Columns"/>).</summary>
-    public static IReadOnlyList<string> Required => RequestLogCsv.Columns;
+    /// <summary>The attempt's number within its request; optional, since logs written before it was added lack it.</summary>
+    public const string Attempt = "attempt";
+
+    /// <summary>Every required column, in the order the writer uses (<see cref="RequestLogCsv.Columns"/>, less the optional <see cref="Attempt"/>).</summary>
+    public static IReadOnlyList<string> Required { get; } = [.. RequestLogCsv.Columns.Where(c => c != Attempt)];
 }

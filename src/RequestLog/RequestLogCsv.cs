@@ -17,7 +17,7 @@ public static class RequestLogCsv
     /// <summary>The header line, without its line feed. The column names are a published format (docs/FORMATS.md): readers find columns by these names.</summary>
     public const string Header =
         "ts_unix_ms,request_id,pool,backend,route,method,req_bytes,status,latency_ms,ttfb_ms,error,policy," +
-        "inflight_backend,inflight_pool,ewma_latency_ms,ewma_error_rate,backend_cpu,backend_active,backend_avg_ms";
+        "inflight_backend,inflight_pool,ewma_latency_ms,ewma_error_rate,backend_cpu,backend_active,backend_avg_ms,attempt";
 
     /// <summary>The column names of <see cref="Header"/>, in order.</summary>
     public static IReadOnlyList<string> Columns { get; } = Header.Split(',');
@@ -25,7 +25,7 @@ public static class RequestLogCsv
     // Each number takes at most this many bytes: a long is 20 chars with sign; a double could need
     // 309 integer digits, which is why doubles are clamped to 1e15 (23 chars with six decimals).
     private const int MaxNumberBytes = 32;
-    private const int NumberFields = 13;
+    private const int NumberFields = 14;
     private const double MaxPrintable = 1e15;
     private const double FixedPointLimit = 1e12;
     private const int MaxRequestIdBytes = 16;
@@ -96,6 +96,8 @@ public static class RequestLogCsv
         at += WriteLong(span[at..], health.ActiveRequests);
         span[at++] = (byte)',';
         at += WriteDouble(span[at..], health.AvgResponseMs);
+        span[at++] = (byte)',';
+        at += WriteLong(span[at..], record.Attempt);
         span[at++] = (byte)'\n';
         writer.Advance(at);
     }

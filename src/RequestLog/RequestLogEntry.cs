@@ -68,6 +68,9 @@ public struct RequestLogEntry
     /// <summary>The backend's last health report at decision time (<c>backend_cpu</c>, <c>backend_active</c>, <c>backend_avg_ms</c>); null when unknown.</summary>
     public HealthReport? Health;
 
+    /// <summary>The attempt's number within its request, 0 for the first (<c>attempt</c>): a retry is a row of its own with the same request id.</summary>
+    public int Attempt;
+
     /// <summary>The <c>request_id</c> column's text: <see cref="GivenRequestId"/>, else the assigned id in hex, else empty.</summary>
     /// <remarks>Allocates; for sinks that need a string (PostgreSQL). The CSV writer formats the number in place.</remarks>
     public readonly string RequestIdText() =>

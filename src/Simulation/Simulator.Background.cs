@@ -85,6 +85,7 @@ internal sealed partial class Simulator
         record.TtfbMs = record.LatencyMs;
         record.Error = outcome.Error;
         record.Policy = _policyName;
+        record.Attempt = request.Attempt;
         RequestLogCsv.Write(_log!, record);
         if (_log!.WrittenCount >= LogFlushBytes)
         {

@@ -53,15 +53,18 @@ public sealed class RequestLogCsvTests
     }
 
     [Fact]
-    public void Header_Columns_AreTheDesignColumns()
+    public void Header_Columns_AreTheFormatColumns()
     {
         string[] expected =
         [
             "ts_unix_ms", "request_id", "pool", "backend", "route", "method", "req_bytes", "status", "latency_ms",
             "ttfb_ms", "error", "policy", "inflight_backend", "inflight_pool", "ewma_latency_ms", "ewma_error_rate",
-            "backend_cpu", "backend_active", "backend_avg_ms",
+            "backend_cpu", "backend_active", "backend_avg_ms", "attempt",
         ];
         Assert.Equal(expected, RequestLogCsv.Columns);
+
+        // Logs written before the attempt column existed still read.
+        Assert.Equal(expected[..^1], RequestLogColumns.Required);
     }
 
     [Fact]

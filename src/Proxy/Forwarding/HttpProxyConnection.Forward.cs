@@ -249,6 +249,7 @@ internal sealed partial class HttpProxyConnection
                 EwmaLatencyMs = exchange.EwmaLatencyMs,
                 EwmaErrorRate = exchange.EwmaErrorRate,
                 Health = exchange.Health!,
+                Attempt = exchange.Attempt,
             };
             if (_assignedId == 0)
             {

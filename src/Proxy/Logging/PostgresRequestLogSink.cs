@@ -6,7 +6,8 @@ using NpgsqlTypes;
 namespace FastLb.Proxy.Logging;
 
 /// <summary>Copies records into a PostgreSQL table with binary COPY, one COPY per batch; the table is created when missing.</summary>
-/// <remarks>The columns are DESIGN.md's, the ones <c>fastlb train --postgres</c> reads.</remarks>
+/// <remarks>The columns are the request log's (docs/FORMATS.md), the ones <c>fastlb train --postgres</c> reads; a table made
+/// before the <c>attempt</c> column existed gets it on open.</remarks>
 internal sealed class PostgresRequestLogSink : IRequestLogSink
 {
     /// <summary>The table written.</summary>
@@ -19,12 +20,14 @@ internal sealed class PostgresRequestLogSink : IRequestLogSink
           latency_ms double precision NOT NULL, ttfb_ms double precision NOT NULL, error text NOT NULL,
           policy text NOT NULL, inflight_backend integer NOT NULL, inflight_pool integer NOT NULL,
           ewma_latency_ms double precision NOT NULL, ewma_error_rate double precision NOT NULL,
-          backend_cpu double precision NOT NULL, backend_active integer NOT NULL, backend_avg_ms double precision NOT NULL)
+          backend_cpu double precision NOT NULL, backend_active integer NOT NULL, backend_avg_ms double precision NOT NULL,
+          attempt integer NOT NULL DEFAULT 0);
+        ALTER TABLE {Table} ADD COLUMN IF NOT EXISTS attempt integer NOT NULL DEFAULT 0
         """;
 
     private const string Copy = $"""
         COPY {Table} (ts_unix_ms, request_id, pool, backend, route, method, req_bytes, status, latency_ms, ttfb_ms, error,
-          policy, inflight_backend, inflight_pool, ewma_latency_ms, ewma_error_rate, backend_cpu, backend_active, backend_avg_ms)
+          policy, inflight_backend, inflight_pool, ewma_latency_ms, ewma_error_rate, backend_cpu, backend_active, backend_avg_ms, attempt)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -87,6 +90,7 @@ internal sealed class PostgresRequestLogSink : IRequestLogSink
             await import.WriteAsync(health.CpuPercent, NpgsqlDbType.Double).ConfigureAwait(false);
             await import.WriteAsync(health.ActiveRequests, NpgsqlDbType.Integer).ConfigureAwait(false);
             await import.WriteAsync(health.AvgResponseMs, NpgsqlDbType.Double).ConfigureAwait(false);
+            await import.WriteAsync(r.Attempt, NpgsqlDbType.Integer).ConfigureAwait(false);
         }
 
         await import.CompleteAsync().ConfigureAwait(false);

@@ -50,6 +50,40 @@ public sealed class RequestLogTests
     }
 
     [Fact]
+    public async Task RetriedRequest_OneRowPerAttempt_SameRequestIdNumberedAttempts()
+    {
+        // Round robin sends the first request to a backend that refuses connections: that attempt
+        // and its retry on the live backend are two rows of one request.
+        string path = Path.Combine(Path.GetTempPath(), $"fastlb-log-{Guid.NewGuid():N}", "requests.csv");
+        await using TestBackend live = await TestBackend.StartAsync("live");
+        string dead = $"127.0.0.1:{Forwarding.HttpErrorTests.FreePort()}";
+        ProxyHost proxy = await ProxyHost.StartAsync([dead, live.Address], configure: o => o.RequestLog.Path = path);
+        using (var client = new HttpClient { BaseAddress = proxy.BaseUri })
+        {
+            Assert.Equal("hello from live", await client.GetStringAsync("/hello"));
+        }
+
+        await proxy.DisposeAsync();
+        string[] lines = await File.ReadAllLinesAsync(path);
+
+        Assert.Equal(3, lines.Length);
+        var rows = new List<Dictionary<string, string>>();
+        foreach (string line in lines.Skip(1))
+        {
+            var fields = new List<string>();
+            Assert.True(RequestLogCsv.TrySplitLine(line, fields));
+            rows.Add(RequestLogCsv.Columns.Zip(fields).ToDictionary(p => p.First, p => p.Second));
+        }
+
+        Assert.Equal(rows[0]["request_id"], rows[1]["request_id"]);
+        Assert.Equal(["0", "1"], rows.Select(r => r["attempt"]));
+        Assert.Equal([dead, live.Address], rows.Select(r => r["backend"]));
+        Assert.Equal(["connect", ""], rows.Select(r => r["error"]));
+        Assert.Equal(["0", "200"], rows.Select(r => r["status"]));
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Fact]
     public void LogRing_Full_RefusesWithoutWaiting()
     {
         var ring = new LogRing<long>(4);
