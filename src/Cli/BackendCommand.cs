@@ -4,7 +4,7 @@ using FastLb.Backends.Hosting;
 
 namespace FastLb.Cli;
 
-/// <summary><c>fastlb backend SERVICE --port N ...</c>: runs one e-commerce backend instance until Ctrl+C (DESIGN.md).</summary>
+/// <summary><c>fastlb backend SERVICE --port N ...</c>: runs one e-commerce backend instance until Ctrl+C.</summary>
 internal static class BackendCommand
 {
     /// <summary>Builds the command.</summary>

@@ -3,7 +3,7 @@ using FastLb.Cli;
 
 namespace FastLb.Cli;
 
-/// <summary>The <c>fastlb</c> executable: one subcommand per DESIGN.md command line entry.</summary>
+/// <summary>The <c>fastlb</c> executable: one subcommand per command of docs/CLI.md.</summary>
 public static class Program
 {
     /// <summary>Runs the command line; exit 0 on success, 2 on bad usage or config, 1 on runtime failure.</summary>

@@ -97,11 +97,9 @@ internal static class RunCommand
     internal static async Task<int> RunAsync(ProxyConfig config, ConfigSource? source = null)
     {
         // Socket completions run on the epoll threads instead of hopping to the thread pool (the
-        // proxy's continuations never block). bench/load.sh, interleaved with nginx and HAProxy:
-        // with it 50.1k req/s at 16 connections (p99 1.37 ms, 67k requests per CPU-second) and
-        // 48.9k at 64 (p99 3.44 ms); without it 32.6k (p99 8.6 ms, 38k per CPU-second) and 44.0k
-        // (p99 2.85 ms). Read when the first socket is used, so set first; an operator's own
-        // setting wins.
+        // proxy's continuations never block); bench/load.sh measured it well ahead at 16 and 64
+        // connections (bench/RESULTS.md, "Inline socket completions"). Read when the first socket
+        // is used, so set first; an operator's own setting wins.
         if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
         {
             Environment.SetEnvironmentVariable(InlineCompletions, "1");

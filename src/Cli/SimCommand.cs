@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using FastLb.Policy;
+using FastLb.Policy.Catalog;
 using FastLb.Policy.Learning;
 using FastLb.Policy.Prediction;
 using FastLb.RequestLog;
@@ -11,7 +12,7 @@ using Spectre.Console;
 
 namespace FastLb.Cli;
 
-/// <summary><c>fastlb sim</c>: runs scenarios in the discrete-event simulator for each policy and prints the scenarios.md table or the DESIGN.md JSON.</summary>
+/// <summary><c>fastlb sim</c>: runs scenarios in the discrete-event simulator for each policy and prints the scenario tables or the JSON document (docs/FORMATS.md).</summary>
 internal static class SimCommand
 {
     /// <summary>Builds the command.</summary>
@@ -25,7 +26,7 @@ internal static class SimCommand
         var seeds = new Option<int>("--seeds") { Description = "Seeds per policy (seed, seed+1, ...), merged", DefaultValueFactory = _ => 1 };
         var duration = new Option<string?>("--duration") { Description = "Measured simulated time instead of the scenario's, e.g. 120s or 2m (ramps are scaled)" };
         var warmup = new Option<string?>("--warmup") { Description = "Warm-up simulated time instead of the scenario's, e.g. 10s" };
-        var json = new Option<bool>("--json") { Description = "Print the DESIGN.md document on stdout and nothing else" };
+        var json = new Option<bool>("--json") { Description = "Print the JSON document (docs/FORMATS.md) on stdout and nothing else" };
         var log = new Option<string?>("--log") { Description = "Write every simulated attempt to this request-log CSV (for fastlb train)" };
         var model = new Option<string?>("--model") { Description = "Latency model file for the fastlb policy (made by fastlb train); without it fastlb runs model-free" };
         var noShed = new Option<bool>("--no-shed") { Description = "Do not tell the policies the scenario's deadline, so fastlb sheds nothing (to compare with shedding)" };

@@ -16,7 +16,7 @@ internal static class TrainCommand
     {
         var logs = new Option<string[]>("--logs")
         {
-            Description = "Request-log CSV files or folders of them (DESIGN.md columns)",
+            Description = "Request-log CSV files or folders of them (columns: docs/FORMATS.md)",
             AllowMultipleArgumentsPerToken = true,
         };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string; reads table request_log" };
@@ -26,7 +26,7 @@ internal static class TrainCommand
             DefaultValueFactory = _ => "models/latency.model",
         };
         var validate = new Option<string?>("--validate") { Description = "Request log to validate on instead of the latest 20% by time" };
-        var json = new Option<bool>("--json") { Description = "Print the train document (DESIGN.md) on stdout and nothing else" };
+        var json = new Option<bool>("--json") { Description = "Print the training report (docs/FORMATS.md) on stdout and nothing else" };
         var defaults = new LatencyTrainingOptions();
         var rounds = new Option<int>("--rounds") { Description = "Most boosting rounds", DefaultValueFactory = _ => defaults.Rounds };
         var maxDepth = new Option<int>("--max-depth") { Description = "Deepest tree", DefaultValueFactory = _ => defaults.MaxDepth };

@@ -248,7 +248,7 @@ internal sealed class RequestLogReader
         if (missing.Count > 0)
         {
             throw new RequestLogException(
-                $"'{path}' lacks required column{(missing.Count > 1 ? "s" : string.Empty)} {string.Join(", ", missing)} (DESIGN.md request log)");
+                $"'{path}' lacks required column{(missing.Count > 1 ? "s" : string.Empty)} {string.Join(", ", missing)} (request log columns: docs/FORMATS.md)");
         }
 
         EnsureFieldCapacity(fieldCount);

@@ -29,7 +29,7 @@ internal sealed partial class Simulator
         _events.Push(_clock.NowSeconds + _slowdownRandom.NextExponential(slowdowns.MeanIntervalS), SimEventKind.Slowdown, backend);
     }
 
-    /// <summary>Publishes what a backend's <c>/health</c> would say (DESIGN.md): busy slots as CPU, requests at the backend, its mean time per request over the interval.</summary>
+    /// <summary>Publishes what a backend's <c>/health</c> would say (docs/FORMATS.md, "Backend health report"): busy slots as CPU, requests at the backend, its mean time per request over the interval.</summary>
     private void OnHealth()
     {
         double now = _clock.NowSeconds;

@@ -109,7 +109,7 @@ internal sealed partial class Simulator
             capacityShare[i] = scenario.BackendCapacityRps[i] / scenario.NominalCapacityRps;
         }
 
-        // scenarios.md: weighted_round_robin gets static weights from capacity (an oracle); the
+        // The suite gives weighted_round_robin static weights from capacity (an oracle, docs/SCENARIOS.md); the
         // others ignore weights. Relative to the smallest backend, rounded, at least 1.
         double smallest = double.MaxValue;
         for (int i = 0; i < n; i++)

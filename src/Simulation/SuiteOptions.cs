@@ -1,4 +1,5 @@
 using FastLb.Policy;
+using FastLb.Policy.Catalog;
 using FastLb.Policy.Learning;
 using FastLb.Policy.Prediction;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FastLb.Policy;
+using FastLb.Policy.Catalog;
 using FastLb.Policy.Learning;
 
 namespace FastLb.Simulation;

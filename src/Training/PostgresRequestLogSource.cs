@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace FastLb.Training;
 
-/// <summary>Reads the <c>request_log</c> table (DESIGN.md columns) with a binary COPY, into the same rows a CSV log gives.</summary>
+/// <summary>Reads the <c>request_log</c> table (the request log's columns, docs/FORMATS.md) with a binary COPY, into the same rows a CSV log gives.</summary>
 /// <remarks>
 /// Every column is cast in the query (<c>::float8</c>, <c>::text</c>) so that whatever types the
 /// proxy's table uses, the binary stream has the types read here. A row with a NULL timestamp or
@@ -42,7 +42,7 @@ internal static class PostgresRequestLogSource
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
             {
-                throw new RequestLogException($"--postgres: {e.MessageText} (table request_log with DESIGN.md's columns is expected)", e);
+                throw new RequestLogException($"--postgres: {e.MessageText} (table request_log with the request log's columns is expected)", e);
             }
         }
     }

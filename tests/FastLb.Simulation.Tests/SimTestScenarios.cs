@@ -1,4 +1,5 @@
 using FastLb.Policy;
+using FastLb.Policy.Catalog;
 
 namespace FastLb.Simulation.Tests;
 

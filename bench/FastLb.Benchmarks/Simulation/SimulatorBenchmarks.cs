@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FastLb.Policy;
+using FastLb.Policy.Catalog;
 using FastLb.Simulation;
 
 namespace FastLb.Benchmarks.Simulation;

@@ -123,8 +123,8 @@ public sealed class FastLbPolicy : IRoutingPolicy, ILatencyModelUser, IPeriodicR
 
     /// <inheritdoc />
     // Hot path: guarded by PolicyBenchmarks. The candidate buffers are inline arrays, not stackalloc:
-    // a method with stackalloc cannot be tiered up (it was compiled once, without profile-guided
-    // optimization, and paid a stack-cookie check on every call).
+    // a method with stackalloc is not tiered up with profile-guided optimization and checks a stack
+    // cookie on every call (bench/RESULTS.md, "fastlb's pick-cost changes").
     public int Pick(ReadOnlySpan<BackendState> backends, in RequestFeatures request, ref PickNote note)
     {
         Candidates<int> sampleBuffer = default;

@@ -13,14 +13,16 @@ namespace FastLb.Policy.Learning;
 /// (3^8 x 8 = 52,488 cells). PerBackend, for large pools: the value of sending to backend a is
 /// Q[a, level(a), level(pool)], 9 N cells; max Q(s', .) is taken as the best value the latest pick
 /// at that pool level saw, which a pick computes anyway, so a report stays O(1).</para>
-/// <para>The state a pick decided in is remembered per backend (the last pick of it wins), since
-/// a report only names the backend: with concurrent picks of one backend the report may credit a
-/// neighbouring state, a small bias that the learning rate averages out.</para>
+/// <para>The state a pick decided in is remembered per backend (the last pick of it wins), as the
+/// original design did: with concurrent picks of one backend the report may credit a neighbouring
+/// state, a small bias that the learning rate averages out. It is kept that way so that this policy
+/// stays the design's baseline; <see cref="FastLbPolicy"/> carries its own pick's state in the
+/// <see cref="PickNote"/> instead.</para>
 /// <para>A greedy pick takes the arg max over <see cref="QLearningOptions.Candidates"/> random
 /// backends (2 by default). The original design's arg max over every backend herds under
 /// concurrency: every pick between two reports goes to the same backend, and once all backends look
-/// "high" the levels carry no signal (in the scenario suite it times out about 80 % of requests at
-/// any load); Candidates = 0 keeps it, for comparison.</para>
+/// "high" the levels carry no signal (bench/RESULTS.md, "Q-learner"); Candidates = 0 keeps it, for
+/// comparison.</para>
 /// <para>The table is a flat double array updated lock-free (<see cref="QTable"/> says why that is
 /// safe); the exploration rate is decayed with a plain read and write: a lost decay step only
 /// leaves exploration one step higher.</para>

@@ -1,8 +1,8 @@
-using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Metrics;
+using FastLb.Proxy.Runtime;
 
 namespace FastLb.Proxy.Admin;
 

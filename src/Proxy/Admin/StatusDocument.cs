@@ -1,11 +1,11 @@
 using System.Text.Json;
-using FastLb.Proxy.Runtime;
 using FastLb.Policy;
 using FastLb.Policy.Prediction;
 using FastLb.Proxy.Configuration;
-using FastLb.Proxy.Model;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Metrics;
+using FastLb.Proxy.Model;
+using FastLb.Proxy.Runtime;
 
 namespace FastLb.Proxy.Admin;
 

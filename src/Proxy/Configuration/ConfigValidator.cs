@@ -1,5 +1,6 @@
 using System.Net;
 using FastLb.Policy;
+using FastLb.Policy.Catalog;
 
 namespace FastLb.Proxy.Configuration;
 

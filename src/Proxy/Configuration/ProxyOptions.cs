@@ -1,6 +1,6 @@
 namespace FastLb.Proxy.Configuration;
 
-/// <summary>The config file (<c>fastlb.json</c>) as bound, before validation (DESIGN.md).</summary>
+/// <summary>The config file (<c>fastlb.json</c>) as bound, before validation (README, "Config reference").</summary>
 internal sealed class ProxyOptions
 {
     /// <summary>The admin listener; never on a client port.</summary>
@@ -114,7 +114,7 @@ internal sealed class HealthCheckOptions
     public int TimeoutMs { get; set; } = 500;
 }
 
-/// <summary>Size and time limits (DESIGN.md names, plus the ones the proxy core needs).</summary>
+/// <summary>Size and time limits (the <c>limits</c> section of the config).</summary>
 internal sealed class LimitsOptions
 {
     /// <summary>Largest request or response head; larger -> 431 (502 from a backend).</summary>

@@ -1,6 +1,6 @@
-using FastLb.Proxy.Runtime;
 using FastLb.Policy;
 using FastLb.Proxy.Configuration;
+using FastLb.Proxy.Runtime;
 
 namespace FastLb.Proxy.Forwarding;
 

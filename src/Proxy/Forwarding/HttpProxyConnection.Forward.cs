@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using FastLb.Policy;
@@ -148,10 +149,8 @@ internal sealed partial class HttpProxyConnection
                 {
                     backend.OnConnectFailed();
                     FinishAttempt(exchange, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect);
-                    if (RetryRule.MayRetry(RetryableFailure.ConnectFailed, attempt))
+                    if (pool.TryRetry(RetryableFailure.ConnectFailed, attempt, index, ref features))
                     {
-                        features.ExcludeIndex = RetryRule.Exclude(RetryableFailure.ConnectFailed, index);
-                        pool.Metrics.CountRetry();
                         continue;
                     }
 
@@ -182,10 +181,11 @@ internal sealed partial class HttpProxyConnection
             if (sent == SendResult.RetryOnFreshConnection)
             {
                 // A kept-alive connection the backend had closed: nothing of this request reached it.
+                // SendAndRelayAsync answers so only where the rule allows a retry (canRetry).
                 await upstream.DisposeAsync().ConfigureAwait(false);
                 FinishAttempt(exchange, 0, OutcomeError.Reset);
-                features.ExcludeIndex = RetryRule.Exclude(RetryableFailure.ConnectionClosed, index);
-                pool.Metrics.CountRetry();
+                bool retried = pool.TryRetry(RetryableFailure.ConnectionClosed, attempt, index, ref features);
+                Debug.Assert(retried, "a retry on a fresh connection is asked for only where the retry rule allows one");
                 continue;
             }
 

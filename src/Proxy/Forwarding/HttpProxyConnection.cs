@@ -5,8 +5,8 @@ using System.Net;
 using System.Net.Sockets;
 using FastLb.Policy;
 using FastLb.Proxy.Http;
-using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Logging;
+using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Forwarding;

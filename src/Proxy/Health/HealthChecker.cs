@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using FastLb.Proxy.Runtime;
 using FastLb.Policy;
 using FastLb.Proxy.Forwarding;
+using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Health;
@@ -80,7 +80,7 @@ internal sealed class HealthChecker : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads DESIGN.md's health JSON; fields that are missing or not JSON give -1 (unknown).</summary>
+    /// <summary>Reads a backend's health JSON (docs/FORMATS.md, "Backend health report"); fields that are missing or not JSON give -1 (unknown).</summary>
     internal static HealthReport ParseReport(ReadOnlySpan<byte> body, long timestamp)
     {
         HealthStatus status = HealthStatus.Unknown;

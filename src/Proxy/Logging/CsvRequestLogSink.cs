@@ -3,7 +3,7 @@ using FastLb.RequestLog;
 
 namespace FastLb.Proxy.Logging;
 
-/// <summary>Appends records to a CSV file in DESIGN.md's format, with the header when the file is new.</summary>
+/// <summary>Appends records to a CSV file in the request-log format (docs/FORMATS.md), with the header when the file is new.</summary>
 internal sealed class CsvRequestLogSink : IRequestLogSink
 {
     private readonly FileStream _file;

@@ -37,6 +37,21 @@ internal sealed class PoolRuntime
     /// <summary>Latency of requests through the pool.</summary>
     public LatencyHistogram Latency { get; }
 
-    /// <summary>The pool's counters that are not per backend (requests shed).</summary>
+    /// <summary>The pool's counters that are not per backend (requests shed, retries).</summary>
     public PoolMetrics Metrics { get; }
+
+    /// <summary>Applies <see cref="RetryRule"/> to an attempt that failed with <paramref name="failure"/> on the backend at <paramref name="index"/>:
+    /// true when the request may be sent again, with the retry's exclusion set in <paramref name="features"/> and the retry counted.</summary>
+    /// <remarks>The one place the proxy (http and tcp) decides and counts a retry; the failed attempt's lease is completed by the caller.</remarks>
+    public bool TryRetry(RetryableFailure failure, int attempt, int index, ref RequestFeatures features)
+    {
+        if (!RetryRule.MayRetry(failure, attempt))
+        {
+            return false;
+        }
+
+        features.ExcludeIndex = RetryRule.Exclude(failure, index);
+        Metrics.CountRetry();
+        return true;
+    }
 }

@@ -1,4 +1,5 @@
 using FastLb.Policy;
+using FastLb.Policy.Catalog;
 using FastLb.Policy.Prediction;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Transport;

@@ -66,13 +66,11 @@ internal sealed class TcpProxyConnection
                     double failedMs = _context.Time.GetElapsedTime(started).TotalMilliseconds;
                     lease.Complete(new RequestOutcome(failedMs, failedMs, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect));
                     backend.Metrics.CountRequest(0);
-                    if (!RetryRule.MayRetry(RetryableFailure.ConnectFailed, attempt))
+                    if (!pool.TryRetry(RetryableFailure.ConnectFailed, attempt, index, ref features))
                     {
                         return;
                     }
 
-                    features.ExcludeIndex = RetryRule.Exclude(RetryableFailure.ConnectFailed, index);
-                    pool.Metrics.CountRetry();
                     continue;
                 }
 

@@ -7,10 +7,10 @@ namespace FastLb.Proxy.Transport;
 
 /// <summary>A connected socket as a pair of pipes: one receive loop fills <see cref="Input"/>, one send loop drains <see cref="Output"/>.</summary>
 /// <remarks>
-/// Our own loop rather than Kestrel's socket transport: measured with a 50 MiB upload through
-/// the proxy, Kestrel's pinned block pool (ASP.NET Core 10) allocated 78 MB of pinned blocks that
-/// only a gen2 collection returns, so the proxy's memory grew with the body. Here buffers come from
-/// the shared array pool and go back to it. As Kestrel does, a zero-byte receive waits for data
+/// Our own loop rather than Kestrel's socket transport: Kestrel's pinned block pool grows with a
+/// large upload and only a gen2 collection returns its blocks, so the proxy's memory grew with the
+/// body (bench/RESULTS.md, "Socket transport memory"). Here buffers come from the shared array pool
+/// and go back to it. As Kestrel does, a zero-byte receive waits for data
 /// before a buffer is rented, so an idle keep-alive connection holds no buffer.
 /// </remarks>
 internal sealed class SocketConnection : IAsyncDisposable

@@ -1,3 +1,4 @@
+using FastLb.Policy.Catalog;
 using FastLb.Policy.Tests.TestDoubles;
 
 namespace FastLb.Policy.Tests.Contract;

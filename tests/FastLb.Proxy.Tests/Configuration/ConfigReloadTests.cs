@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
-using FastLb.Proxy.Runtime;
 using FastLb.Policy;
 using FastLb.Policy.Learning;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Metrics;
+using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Tests.Infrastructure;
 using static FastLb.Proxy.Tests.Admin.AdminEndpointTests;
 

@@ -1,6 +1,6 @@
-using FastLb.RequestLog;
 using FastLb.Proxy.Logging;
 using FastLb.Proxy.Tests.Infrastructure;
+using FastLb.RequestLog;
 
 namespace FastLb.Proxy.Tests.Logging;
 

@@ -1,7 +1,7 @@
 using FastLb.Policy.Baselines;
 using FastLb.Policy.Learning;
 
-namespace FastLb.Policy;
+namespace FastLb.Policy.Catalog;
 
 /// <summary>Creates a policy from its config name.</summary>
 public static class PolicyFactory

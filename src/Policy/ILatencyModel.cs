@@ -1,4 +1,4 @@
-namespace FastLb.Policy.Prediction;
+namespace FastLb.Policy;
 
 /// <summary>A trained predictor of a request's latency on a backend, from what is known at decision time.</summary>
 /// <remarks>
@@ -29,10 +29,3 @@ public interface ILatencyModel
         }
     }
 }
-
-/// <summary>Identity and quality of a trained model, shown on <c>/status</c>.</summary>
-/// <param name="Version">Model format and feature-set version.</param>
-/// <param name="Features">Feature names, in the order the model expects them.</param>
-/// <param name="TrainedAt">When training finished.</param>
-/// <param name="ValidationRmseMs">Root mean squared error on the validation split, in ms.</param>
-public sealed record LatencyModelInfo(string Version, IReadOnlyList<string> Features, DateTimeOffset TrainedAt, double ValidationRmseMs);
