@@ -71,7 +71,7 @@ internal sealed class SimulationResult
     /// <summary>Picks timed.</summary>
     public long PickCount { get; set; }
 
-    /// <summary>Wall-clock nanoseconds spent in <see cref="Balancer.Pick"/>, summed.</summary>
+    /// <summary>Wall-clock nanoseconds spent in <see cref="Balancer.Acquire"/>, summed.</summary>
     public double PickNanoseconds { get; set; }
 
     /// <summary>Ramp steps; empty unless the arrivals are a ramp.</summary>

@@ -112,7 +112,7 @@ public sealed class FastLbPolicy : IRoutingPolicy, ILatencyModelUser, IPeriodicR
     /// <summary>True when a prediction table from the model is published.</summary>
     public bool HasPredictions => Volatile.Read(ref _table) is not null;
 
-    /// <summary>Prediction tables built since start (from reports, <see cref="RefreshNow"/> or <see cref="SetModel"/>).</summary>
+    /// <summary>Prediction tables built since start (from reports, <see cref="Refresh()"/> or <see cref="SetModel"/>).</summary>
     public long TableBuilds => Interlocked.Read(ref _tableBuilds);
 
     /// <summary>Refreshes that failed because the model threw; the previous table stays in use.</summary>

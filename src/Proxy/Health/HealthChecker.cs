@@ -12,7 +12,7 @@ namespace FastLb.Proxy.Health;
 /// <remarks>
 /// Results reach the policies through <see cref="BackendState.SetAvailable"/> and
 /// <see cref="BackendState.SetHealth"/>, both single volatile writes, so picks never wait on a check.
-/// A backend that fails a connect on the hot path is ejected at once (ProxyServer.OnConnectFailed)
+/// A backend that fails a connect on the hot path is ejected at once (BackendRuntime.OnConnectFailed)
 /// and comes back when a check or probe succeeds.
 /// </remarks>
 internal sealed class HealthChecker : IAsyncDisposable
