@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using FastLb.Backends;
 using FastLb.Backends.Hosting;
 
 namespace FastLb.Cli;

@@ -48,7 +48,7 @@ internal static partial class CartService
         app.MapPost("/api/cart/merge", Api.Handler(async http =>
         {
             Caller caller = Caller.Required(http);
-            var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.MergeRequest).ConfigureAwait(false);
+            var (body, error) = await Api.ReadAsync(http.Request, CartJsonContext.Default.MergeRequest).ConfigureAwait(false);
             if (error is not null) return error;
             if (body!.SessionId is null || !SessionPattern().IsMatch(body.SessionId)) return Api.BadRequest("sessionId", "must be 8 to 64 characters of A-Z a-z 0-9 - _");
             string owner = UserOwner(caller.UserId);
@@ -70,7 +70,7 @@ internal static partial class CartService
         async Task<IResult> ChangeAsync(HttpContext http, bool add)
         {
             if (!TryOwner(http, out string owner, out bool guest, out IResult? error)) return error!;
-            var (body, bad) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.CartItemRequest).ConfigureAwait(false);
+            var (body, bad) = await Api.ReadAsync(http.Request, CartJsonContext.Default.CartItemRequest).ConfigureAwait(false);
             if (bad is not null) return bad;
             if (string.IsNullOrWhiteSpace(body!.Sku) || body.Sku.Length > 64) return Api.BadRequest("sku", "is required, at most 64 characters");
             int min = add ? 1 : 0;
@@ -118,7 +118,7 @@ internal static partial class CartService
         return true;
     }
 
-    private static IResult View(string owner, IReadOnlyList<CartLine> lines) => Api.Json(CartView.Of(owner, lines), BackendJsonContext.Default.CartView);
+    private static IResult View(string owner, IReadOnlyList<CartLine> lines) => Api.Json(CartView.Of(owner, lines), CartJsonContext.Default.CartView);
 
     [GeneratedRegex("^[A-Za-z0-9_-]{8,64}$")]
     private static partial Regex SessionPattern();

@@ -25,7 +25,7 @@ internal static class EchoService
             }
 
             http.Response.Headers["X-Backend-Instance"] = context.InstanceName;
-            return Api.Json(new EchoBody(context.InstanceName, http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? string.Empty, bytes), BackendJsonContext.Default.EchoBody);
+            return Api.Json(new EchoBody(context.InstanceName, http.Request.Method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? string.Empty, bytes), EchoJsonContext.Default.EchoBody);
         }));
         return Task.CompletedTask;
     }

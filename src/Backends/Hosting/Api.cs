@@ -48,7 +48,7 @@ internal static class Api
 
     /// <summary>Any problem answer.</summary>
     public static IResult Fail(int status, string title, string detail, string? field) =>
-        Results.Json(new Problem("about:blank", title, status, detail, field), BackendJsonContext.Default.Problem, "application/problem+json", status);
+        Results.Json(new Problem("about:blank", title, status, detail, field), HostingJsonContext.Default.Problem, "application/problem+json", status);
 
     /// <summary>A JSON answer with the source-generated contract.</summary>
     public static IResult Json<T>(T value, JsonTypeInfo<T> info, int status = StatusCodes.Status200OK) =>
@@ -59,6 +59,6 @@ internal static class Api
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, new Problem("about:blank", title, status, detail, null), BackendJsonContext.Default.Problem);
+        return JsonSerializer.SerializeAsync(context.Response.Body, new Problem("about:blank", title, status, detail, null), HostingJsonContext.Default.Problem);
     }
 }

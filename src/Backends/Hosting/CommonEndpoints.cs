@@ -13,14 +13,14 @@ internal static class CommonEndpoints
         app.MapGet("/health", () =>
         {
             HealthBody body = Health(context, service);
-            return Api.Json(body, BackendJsonContext.Default.HealthBody, body.Status == "unhealthy" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+            return Api.Json(body, HostingJsonContext.Default.HealthBody, body.Status == "unhealthy" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
         app.MapGet("/metrics", () => Results.Text(context.Metrics.Write(context.Stats, context.Faults), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapFallback(() => Api.Fail(StatusCodes.Status404NotFound, "Not found", "no such endpoint", null));
-        app.MapGet("/admin/faults", () => Api.Json(ToBody(context.Faults.Current), BackendJsonContext.Default.FaultsBody));
+        app.MapGet("/admin/faults", () => Api.Json(ToBody(context.Faults.Current), HostingJsonContext.Default.FaultsBody));
         app.MapPut("/admin/faults", Api.Handler(async http =>
         {
-            var (update, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.FaultsBody).ConfigureAwait(false);
+            var (update, error) = await Api.ReadAsync(http.Request, HostingJsonContext.Default.FaultsBody).ConfigureAwait(false);
             if (error is not null) return error;
             FaultSnapshot current = context.Faults.Current;
             if (update!.DelayMs is < 0) return Api.BadRequest("delayMs", "must be >= 0");
@@ -39,7 +39,7 @@ internal static class CommonEndpoints
                 update.Capacity ?? current.Capacity,
                 update.Status is null ? current.Status : update.Status == "auto" ? null : update.Status);
             context.Faults.Set(next);
-            return Api.Json(ToBody(next), BackendJsonContext.Default.FaultsBody);
+            return Api.Json(ToBody(next), HostingJsonContext.Default.FaultsBody);
         }));
     }
 

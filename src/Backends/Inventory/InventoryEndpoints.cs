@@ -39,13 +39,13 @@ internal sealed class InventoryEndpoints
         if (!TryInt(query["limit"], 50, out int limit) || limit is < 1 or > 500) return Api.BadRequest("limit", "must be an integer between 1 and 500");
         string? category = query["category"];
         ProductPage page = await _store.ListAsync(string.IsNullOrEmpty(category) ? null : category, offset, limit, http.RequestAborted).ConfigureAwait(false);
-        return Api.Json(page, BackendJsonContext.Default.ProductPage);
+        return Api.Json(page, InventoryJsonContext.Default.ProductPage);
     }
 
     private async Task<IResult> GetAsync(string sku, HttpContext http)
     {
         Product? product = await _store.GetAsync(sku, http.RequestAborted).ConfigureAwait(false);
-        return product is null ? Api.NotFound("product", sku) : Api.Json(product, BackendJsonContext.Default.Product);
+        return product is null ? Api.NotFound("product", sku) : Api.Json(product, InventoryJsonContext.Default.Product);
     }
 
     private async Task<IResult> SearchAsync(HttpContext http)
@@ -55,12 +55,12 @@ internal sealed class InventoryEndpoints
         if (text.Length > 100) return Api.BadRequest("query", "at most 100 characters");
         if (!TryInt(http.Request.Query["limit"], 50, out int limit) || limit is < 1 or > 500) return Api.BadRequest("limit", "must be an integer between 1 and 500");
         IReadOnlyList<Product> found = await _store.SearchAsync(text.Trim(), limit, http.RequestAborted).ConfigureAwait(false);
-        return Api.Json(new ProductPage(found, found.Count, 0, limit), BackendJsonContext.Default.ProductPage);
+        return Api.Json(new ProductPage(found, found.Count, 0, limit), InventoryJsonContext.Default.ProductPage);
     }
 
     private async Task<IResult> CheckAsync(HttpContext http)
     {
-        var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.ItemsRequest).ConfigureAwait(false);
+        var (body, error) = await Api.ReadAsync(http.Request, InventoryJsonContext.Default.ItemsRequest).ConfigureAwait(false);
         if (error is not null) return error;
         var (items, invalid) = Normalize(body!.Items);
         if (invalid is not null) return invalid;
@@ -72,12 +72,12 @@ internal sealed class InventoryEndpoints
             lines.Add(new CheckLine(item.Sku!, item.Quantity, product.Stock, product.Stock >= item.Quantity));
         }
 
-        return Api.Json(new CheckResult(lines.TrueForAll(l => l.Ok), lines), BackendJsonContext.Default.CheckResult);
+        return Api.Json(new CheckResult(lines.TrueForAll(l => l.Ok), lines), InventoryJsonContext.Default.CheckResult);
     }
 
     private async Task<IResult> ReserveAsync(HttpContext http)
     {
-        var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.ItemsRequest).ConfigureAwait(false);
+        var (body, error) = await Api.ReadAsync(http.Request, InventoryJsonContext.Default.ItemsRequest).ConfigureAwait(false);
         if (error is not null) return error;
         var (items, invalid) = Normalize(body!.Items);
         if (invalid is not null) return invalid;
@@ -89,7 +89,7 @@ internal sealed class InventoryEndpoints
         {
             case ReserveStatus.Reserved:
                 _context.Metrics.Event("reservation_created");
-                return Api.Json(outcome.Reservation!, BackendJsonContext.Default.Reservation, StatusCodes.Status201Created);
+                return Api.Json(outcome.Reservation!, InventoryJsonContext.Default.Reservation, StatusCodes.Status201Created);
             case ReserveStatus.UnknownSku:
                 return Api.NotFound("product", outcome.Sku!);
             default:
@@ -104,7 +104,7 @@ internal sealed class InventoryEndpoints
         TransitionOutcome outcome = await _store.ConfirmAsync(id, _context.Time.GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
         return outcome.Status switch
         {
-            TransitionStatus.Ok => Api.Json(outcome.Reservation!, BackendJsonContext.Default.Reservation),
+            TransitionStatus.Ok => Api.Json(outcome.Reservation!, InventoryJsonContext.Default.Reservation),
             TransitionStatus.NotFound => Api.NotFound("reservation", reservationId),
             _ => Api.Conflict($"reservation is {outcome.Reservation!.Status}, cannot confirm"),
         };
@@ -115,18 +115,18 @@ internal sealed class InventoryEndpoints
         if (!Guid.TryParse(reservationId, out Guid id)) return Api.BadRequest("reservationId", "must be a UUID");
         TransitionOutcome outcome = await _store.ReleaseAsync(id, http.RequestAborted).ConfigureAwait(false);
         return outcome.Status == TransitionStatus.Ok
-            ? Api.Json(outcome.Reservation!, BackendJsonContext.Default.Reservation)
+            ? Api.Json(outcome.Reservation!, InventoryJsonContext.Default.Reservation)
             : Api.NotFound("reservation", reservationId);
     }
 
     private async Task<IResult> SetStockAsync(string sku, HttpContext http)
     {
-        var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.StockUpdate).ConfigureAwait(false);
+        var (body, error) = await Api.ReadAsync(http.Request, InventoryJsonContext.Default.StockUpdate).ConfigureAwait(false);
         if (error is not null) return error;
         if (body!.Stock is not { } stock || stock < 0) return Api.BadRequest("stock", "must be an integer >= 0");
         if (!await _store.SetStockAsync(sku, stock, http.RequestAborted).ConfigureAwait(false)) return Api.NotFound("product", sku);
         Product product = (await _store.GetAsync(sku, http.RequestAborted).ConfigureAwait(false))!;
-        return Api.Json(product, BackendJsonContext.Default.Product);
+        return Api.Json(product, InventoryJsonContext.Default.Product);
     }
 
     /// <summary>Validates lines (400 naming items[i].field) and merges repeats of a SKU; the result is sorted by SKU.</summary>

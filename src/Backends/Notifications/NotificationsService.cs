@@ -19,7 +19,7 @@ internal static class NotificationsService
         app.MapPost("/api/notifications", Api.Handler(async http =>
         {
             Caller caller = Caller.Required(http);
-            var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.NotificationRequest).ConfigureAwait(false);
+            var (body, error) = await Api.ReadAsync(http.Request, NotificationsJsonContext.Default.NotificationRequest).ConfigureAwait(false);
             if (error is not null) return error;
             string userId = body!.UserId ?? caller.UserId;
             if (userId.Length is 0 or > 100) return Api.BadRequest("userId", "must be 1 to 100 characters");
@@ -35,7 +35,7 @@ internal static class NotificationsService
             var n = new Notification(Guid.NewGuid(), userId, body.Type, channel, body.Subject, body.Body, "SENT", body.EventId, now, now);
             var (stored, created) = await store.CreateAsync(n, http.RequestAborted).ConfigureAwait(false);
             context.Metrics.Event(created ? "notification_sent" : "notification_duplicate");
-            return Api.Json(stored, BackendJsonContext.Default.Notification, created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+            return Api.Json(stored, NotificationsJsonContext.Default.Notification, created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         })).AddEndpointFilter(auth);
 
         app.MapGet("/api/notifications", Api.Handler(async http =>
@@ -48,20 +48,20 @@ internal static class NotificationsService
             int limit = 100;
             if (!string.IsNullOrEmpty(limitText) && (!int.TryParse(limitText, out limit) || limit is < 1 or > 1000)) return Api.BadRequest("limit", "must be an integer between 1 and 1000");
             IReadOnlyList<Notification> items = await store.ListAsync(userId, limit, http.RequestAborted).ConfigureAwait(false);
-            return Api.Json(new NotificationList(items, items.Count), BackendJsonContext.Default.NotificationList);
+            return Api.Json(new NotificationList(items, items.Count), NotificationsJsonContext.Default.NotificationList);
         })).AddEndpointFilter(auth);
 
         app.MapPut("/api/notifications/{id}/status", async (string id, HttpContext http) =>
         {
             if (!Guid.TryParse(id, out Guid guid)) return Api.BadRequest("id", "must be a UUID");
-            var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.StatusUpdate).ConfigureAwait(false);
+            var (body, error) = await Api.ReadAsync(http.Request, NotificationsJsonContext.Default.StatusUpdate).ConfigureAwait(false);
             if (error is not null) return error;
             if (body!.Status is null || !Notification.Statuses.Contains(body.Status, StringComparer.Ordinal)) return Api.BadRequest("status", "must be PENDING, SENT, READ or FAILED");
             Notification? current = await store.GetAsync(guid, http.RequestAborted).ConfigureAwait(false);
             if (current is null) return Api.NotFound("notification", id);
             if (!Caller.Required(http).MayActFor(current.UserId)) return Api.Forbidden("not your notification");
             Notification? updated = await store.SetStatusAsync(guid, body.Status, context.Time.GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
-            return updated is null ? Api.NotFound("notification", id) : Api.Json(updated, BackendJsonContext.Default.Notification);
+            return updated is null ? Api.NotFound("notification", id) : Api.Json(updated, NotificationsJsonContext.Default.Notification);
         }).AddEndpointFilter(auth);
     }
 }

@@ -35,7 +35,7 @@ internal sealed class OrderFlow
         CallResult cart = await _services.SendAsync(HttpMethod.Post, $"/api/cart/{Uri.EscapeDataString(caller.UserId)}/convert-to-order", null, bearer, null, idempotent: true, cancellationToken).ConfigureAwait(false);
         if (cart.Status == 409) return (null, null);
         if (!cart.IsSuccess) return (null, $"cart service answered {cart.Status} {cart.Error}");
-        CartView view = JsonSerializer.Deserialize(cart.Body, BackendJsonContext.Default.CartView)!;
+        CartView view = JsonSerializer.Deserialize(cart.Body, CartJsonContext.Default.CartView)!;
         return (view.Items.Select(l => new ItemQuantity(l.Sku, l.Quantity)).ToArray(), null);
     }
 
@@ -53,7 +53,7 @@ internal sealed class OrderFlow
         string key = "order:" + order.OrderId.ToString("N");
 
         // 1. Reserve.
-        string reserveBody = JsonSerializer.Serialize(new ItemsRequest(items.ToList()), BackendJsonContext.Default.ItemsRequest);
+        string reserveBody = JsonSerializer.Serialize(new ItemsRequest(items.ToList()), InventoryJsonContext.Default.ItemsRequest);
         CallResult reserve = await _services.SendAsync(HttpMethod.Post, "/api/inventory/reserve", reserveBody, bearer, key, idempotent: true, ct).ConfigureAwait(false);
         if (!reserve.IsSuccess)
         {
@@ -61,7 +61,7 @@ internal sealed class OrderFlow
             return (await FailAsync(order, reason, ct).ConfigureAwait(false), false);
         }
 
-        Reservation reservation = JsonSerializer.Deserialize(reserve.Body, BackendJsonContext.Default.Reservation)!;
+        Reservation reservation = JsonSerializer.Deserialize(reserve.Body, InventoryJsonContext.Default.Reservation)!;
         Order reserved = order with
         {
             ReservationId = reservation.ReservationId,
@@ -73,9 +73,9 @@ internal sealed class OrderFlow
         order = reserved with { Version = reserved.Version + 1 };
 
         // 2. Pay.
-        string payBody = JsonSerializer.Serialize(new PaymentRequest(order.OrderId.ToString(), order.Total, currency, cardNumber, null), BackendJsonContext.Default.PaymentRequest);
+        string payBody = JsonSerializer.Serialize(new PaymentRequest(order.OrderId.ToString(), order.Total, currency, cardNumber, null), PaymentsJsonContext.Default.PaymentRequest);
         CallResult pay = await _services.SendAsync(HttpMethod.Post, "/api/payments", payBody, bearer, key, idempotent: true, ct).ConfigureAwait(false);
-        Payment? payment = pay.Status is 200 or 201 or 402 ? JsonSerializer.Deserialize(pay.Body, BackendJsonContext.Default.Payment) : null;
+        Payment? payment = pay.Status is 200 or 201 or 402 ? JsonSerializer.Deserialize(pay.Body, PaymentsJsonContext.Default.Payment) : null;
         if (payment is null || payment.Status != Payment.Captured)
         {
             if (payment is null)

@@ -1,5 +1,6 @@
 using FastLb.Backends.Hosting;
 using FastLb.Backends.Inventory;
+using FastLb.Backends.Notifications;
 using FastLb.Backends.Payments;
 using FastLb.Backends.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -35,7 +36,7 @@ internal static class OrdersService
         {
             Caller caller = Caller.Required(http);
             string bearer = Bearer(http);
-            var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.CreateOrderRequest).ConfigureAwait(false);
+            var (body, error) = await Api.ReadAsync(http.Request, OrdersJsonContext.Default.CreateOrderRequest).ConfigureAwait(false);
             if (error is not null) return error;
             string card = (body!.CardNumber ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal);
             if (!SimulatedGateway.IsValidCard(card)) return Api.BadRequest("cardNumber", "must be 12 to 19 digits passing the Luhn check");
@@ -67,7 +68,7 @@ internal static class OrdersService
                 Order.Failed => StatusCodes.Status422UnprocessableEntity,
                 _ => replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created,
             };
-            return Api.Json(order, BackendJsonContext.Default.Order, status);
+            return Api.Json(order, OrdersJsonContext.Default.Order, status);
         })).AddEndpointFilter(auth);
 
         app.MapGet("/api/orders/user", Api.Handler(async http =>
@@ -77,25 +78,25 @@ internal static class OrdersService
             if (string.IsNullOrEmpty(userId)) userId = caller.UserId;
             else if (!caller.MayActFor(userId)) return Api.Forbidden("only admins may list other users' orders");
             IReadOnlyList<Order> orders = await store.ListByUserAsync(userId, 200, http.RequestAborted).ConfigureAwait(false);
-            return Api.Json(new OrderList(orders, orders.Count), BackendJsonContext.Default.OrderList);
+            return Api.Json(new OrderList(orders, orders.Count), OrdersJsonContext.Default.OrderList);
         })).AddEndpointFilter(auth);
 
         app.MapGet("/api/orders/{orderId}", async (string orderId, HttpContext http) =>
         {
             var (order, error) = await LoadAsync(store, orderId, http).ConfigureAwait(false);
-            return error ?? Api.Json(order!, BackendJsonContext.Default.Order);
+            return error ?? Api.Json(order!, OrdersJsonContext.Default.Order);
         }).AddEndpointFilter(auth);
 
         app.MapPut("/api/orders/{orderId}/status", async (string orderId, HttpContext http) =>
         {
-            var (body, bad) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.StatusUpdate).ConfigureAwait(false);
+            var (body, bad) = await Api.ReadAsync(http.Request, NotificationsJsonContext.Default.StatusUpdate).ConfigureAwait(false);
             if (bad is not null) return bad;
             if (body!.Status is null || !Order.Statuses.Contains(body.Status, StringComparer.Ordinal)) return Api.BadRequest("status", "must be one of " + string.Join(", ", Order.Statuses));
             for (int attempt = 0; attempt < 5; attempt++)
             {
                 var (order, error) = await LoadAsync(store, orderId, http).ConfigureAwait(false);
                 if (error is not null) return error;
-                if (order!.Status == body.Status) return Api.Json(order, BackendJsonContext.Default.Order);
+                if (order!.Status == body.Status) return Api.Json(order, OrdersJsonContext.Default.Order);
                 if (!s_next.TryGetValue(order.Status, out string? next) || next != body.Status)
                 {
                     return Api.Conflict($"an order in {order.Status} cannot become {body.Status}", "status");
@@ -106,7 +107,7 @@ internal static class OrdersService
                 if (await store.UpdateAsync(updated, order.Version, e, http.RequestAborted).ConfigureAwait(false))
                 {
                     relay.Wake();
-                    return Api.Json(updated with { Version = order.Version + 1 }, BackendJsonContext.Default.Order);
+                    return Api.Json(updated with { Version = order.Version + 1 }, OrdersJsonContext.Default.Order);
                 }
 
                 // Another writer (maybe another instance) won: decide again on the fresh state.
@@ -136,7 +137,7 @@ internal static class OrdersService
                     return Api.Fail(StatusCodes.Status502BadGateway, "Dependency failed", "the order is cancelled but the refund or stock release failed; cancel again to retry", null);
                 }
 
-                return Api.Json(cancelled, BackendJsonContext.Default.Order);
+                return Api.Json(cancelled, OrdersJsonContext.Default.Order);
             }
 
             return Api.Conflict("the order keeps changing; try again");

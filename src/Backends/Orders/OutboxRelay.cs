@@ -67,7 +67,7 @@ internal sealed class OutboxRelay
         int delivered = 0;
         foreach (OutboxEvent e in batch)
         {
-            string body = JsonSerializer.Serialize(new NotificationRequest(e.UserId, e.Type, "email", e.Subject, e.Body, e.EventId.ToString()), BackendJsonContext.Default.NotificationRequest);
+            string body = JsonSerializer.Serialize(new NotificationRequest(e.UserId, e.Type, "email", e.Subject, e.Body, e.EventId.ToString()), NotificationsJsonContext.Default.NotificationRequest);
             CallResult r = await _services.SendAsync(HttpMethod.Post, "/api/notifications", body, token, e.EventId.ToString(), idempotent: true, cancellationToken).ConfigureAwait(false);
             if (r.IsSuccess)
             {

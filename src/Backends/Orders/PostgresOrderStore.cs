@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FastLb.Backends.Hosting;
 using FastLb.Backends.Storage;
 using Npgsql;
 
@@ -119,7 +118,7 @@ internal sealed class PostgresOrderStore : IOrderStore
         return (int)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private static string Items(Order o) => JsonSerializer.Serialize(o.Items, BackendJsonContext.Default.IReadOnlyListOrderLine);
+    private static string Items(Order o) => JsonSerializer.Serialize(o.Items, OrdersJsonContext.Default.IReadOnlyListOrderLine);
 
     private async Task<IReadOnlyList<Order>> QueryAsync(string sql, object?[] parameters, CancellationToken cancellationToken)
     {
@@ -128,7 +127,7 @@ internal sealed class PostgresOrderStore : IOrderStore
         var list = new List<Order>();
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            IReadOnlyList<OrderLine> items = JsonSerializer.Deserialize(r.GetString(3), BackendJsonContext.Default.IReadOnlyListOrderLine) ?? [];
+            IReadOnlyList<OrderLine> items = JsonSerializer.Deserialize(r.GetString(3), OrdersJsonContext.Default.IReadOnlyListOrderLine) ?? [];
             list.Add(new Order(r.GetGuid(0), r.GetString(1), r.GetString(2), items, r.GetDecimal(4), r.GetString(5),
                 r.IsDBNull(6) ? null : r.GetGuid(6), r.IsDBNull(7) ? null : r.GetGuid(7), r.IsDBNull(8) ? null : r.GetString(8),
                 r.GetFieldValue<DateTimeOffset>(9), r.GetFieldValue<DateTimeOffset>(10), r.GetInt32(11)));

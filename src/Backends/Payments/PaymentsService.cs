@@ -21,7 +21,7 @@ internal static class PaymentsService
         app.MapPost("/api/payments", Api.Handler(async http =>
         {
             Caller caller = Caller.Required(http);
-            var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.PaymentRequest).ConfigureAwait(false);
+            var (body, error) = await Api.ReadAsync(http.Request, PaymentsJsonContext.Default.PaymentRequest).ConfigureAwait(false);
             if (error is not null) return error;
             if (body!.Amount is not { } amount || amount <= 0 || decimal.Round(amount, 2) != amount) return Api.BadRequest("amount", "must be a positive amount with at most 2 decimals");
             string currency = body.Currency ?? "USD";
@@ -45,7 +45,7 @@ internal static class PaymentsService
                     stored.PaymentId, stored.OrderId, stored.Amount, stored.Currency, stored.CardLast4, decline ?? "captured");
             }
 
-            return Api.Json(stored, BackendJsonContext.Default.Payment,
+            return Api.Json(stored, PaymentsJsonContext.Default.Payment,
                 stored.Status == Payment.Declined ? StatusCodes.Status402PaymentRequired : created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         })).AddEndpointFilter(auth);
 
@@ -64,14 +64,14 @@ internal static class PaymentsService
             {
                 context.Metrics.Event("payment_voided");
                 log.LogInformation("void {Key}: no charge yet, tombstone {PaymentId}", key, stored.PaymentId);
-                return Api.Json(stored, BackendJsonContext.Default.Payment);
+                return Api.Json(stored, PaymentsJsonContext.Default.Payment);
             }
 
-            if (stored.Status != Payment.Captured) return Api.Json(stored, BackendJsonContext.Default.Payment);
+            if (stored.Status != Payment.Captured) return Api.Json(stored, PaymentsJsonContext.Default.Payment);
             var (_, refunded) = await store.RefundAsync(stored.PaymentId, now, http.RequestAborted).ConfigureAwait(false);
             context.Metrics.Event("payment_voided");
             log.LogInformation("void {Key}: refunded {PaymentId}", key, stored.PaymentId);
-            return Api.Json(refunded!, BackendJsonContext.Default.Payment);
+            return Api.Json(refunded!, PaymentsJsonContext.Default.Payment);
         })).AddEndpointFilter(auth);
 
         app.MapGet("/api/payments/{paymentId}", async (string paymentId, HttpContext http) =>
@@ -79,7 +79,7 @@ internal static class PaymentsService
             if (!Guid.TryParse(paymentId, out Guid id)) return Api.BadRequest("paymentId", "must be a UUID");
             Payment? p = await store.GetAsync(id, http.RequestAborted).ConfigureAwait(false);
             if (p is null) return Api.NotFound("payment", paymentId);
-            return Caller.Required(http).MayActFor(p.UserId) ? Api.Json(p, BackendJsonContext.Default.Payment) : Api.Forbidden("not your payment");
+            return Caller.Required(http).MayActFor(p.UserId) ? Api.Json(p, PaymentsJsonContext.Default.Payment) : Api.Forbidden("not your payment");
         }).AddEndpointFilter(auth);
 
         app.MapPost("/api/payments/{paymentId}/refund", async (string paymentId, HttpContext http) =>
@@ -93,7 +93,7 @@ internal static class PaymentsService
             if (status == RefundStatus.NotFound) return Api.NotFound("payment", paymentId);
             context.Metrics.Event("payment_refund_requested");
             log.LogInformation("refund {PaymentId}: {Status}", id, refunded!.Status);
-            return Api.Json(refunded!, BackendJsonContext.Default.Payment);
+            return Api.Json(refunded!, PaymentsJsonContext.Default.Payment);
         }).AddEndpointFilter(auth);
     }
 }

@@ -28,7 +28,7 @@ internal static class UsersService
 
         app.MapPost("/api/users/register", Api.Handler(async http =>
         {
-            var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.RegisterRequest).ConfigureAwait(false);
+            var (body, error) = await Api.ReadAsync(http.Request, UsersJsonContext.Default.RegisterRequest).ConfigureAwait(false);
             if (error is not null) return error;
             string email = body!.Email?.Trim() ?? string.Empty;
             if (email.Length is 0 or > 254 || !MailAddress.TryCreate(email, out MailAddress? parsed) || parsed.Address != email) return Api.BadRequest("email", "a valid e-mail address is required");
@@ -39,12 +39,12 @@ internal static class UsersService
             var user = new UserRecord(Guid.NewGuid().ToString("N"), email, name, hasher.Hash(body.Password), [Caller.CustomerRole], context.Time.GetUtcNow());
             if (!await store.CreateAsync(user, http.RequestAborted).ConfigureAwait(false)) return Api.Conflict("this e-mail is already registered", "email");
             context.Metrics.Event("user_registered");
-            return Api.Json(user.ToView(), BackendJsonContext.Default.UserView, StatusCodes.Status201Created);
+            return Api.Json(user.ToView(), UsersJsonContext.Default.UserView, StatusCodes.Status201Created);
         }));
 
         app.MapPost("/api/users/login", Api.Handler(async http =>
         {
-            var (body, error) = await Api.ReadAsync(http.Request, BackendJsonContext.Default.LoginRequest).ConfigureAwait(false);
+            var (body, error) = await Api.ReadAsync(http.Request, UsersJsonContext.Default.LoginRequest).ConfigureAwait(false);
             if (error is not null) return error;
             if (string.IsNullOrWhiteSpace(body!.Email)) return Api.BadRequest("email", "is required");
             if (string.IsNullOrEmpty(body.Password)) return Api.BadRequest("password", "is required");
@@ -65,14 +65,14 @@ internal static class UsersService
             DateTimeOffset expires = context.Time.GetUtcNow() + options.TokenLifetime;
             string token = context.Tokens.Issue(new Caller(user.UserId, user.Email, user.Roles), options.TokenLifetime);
             context.Metrics.Event("login_succeeded");
-            return Api.Json(new LoginResponse(token, expires, user.ToView()), BackendJsonContext.Default.LoginResponse);
+            return Api.Json(new LoginResponse(token, expires, user.ToView()), UsersJsonContext.Default.LoginResponse);
         }));
 
         app.MapGet("/api/users/me", Api.Handler(async http =>
         {
             Caller caller = Caller.Required(http);
             UserRecord? user = await store.GetAsync(caller.UserId, http.RequestAborted).ConfigureAwait(false);
-            return user is null ? Api.NotFound("user", caller.UserId) : Api.Json(user.ToView(), BackendJsonContext.Default.UserView);
+            return user is null ? Api.NotFound("user", caller.UserId) : Api.Json(user.ToView(), UsersJsonContext.Default.UserView);
         })).AddEndpointFilter(auth);
 
         app.MapGet("/api/users/{userId}", async (string userId, HttpContext http) =>
@@ -80,7 +80,7 @@ internal static class UsersService
             Caller caller = Caller.Required(http);
             if (!caller.IsPrivileged && caller.UserId != userId) return Api.Forbidden("only the user themself or an admin may read a user");
             UserRecord? user = await store.GetAsync(userId, http.RequestAborted).ConfigureAwait(false);
-            return user is null ? Api.NotFound("user", userId) : Api.Json(user.ToView(), BackendJsonContext.Default.UserView);
+            return user is null ? Api.NotFound("user", userId) : Api.Json(user.ToView(), UsersJsonContext.Default.UserView);
         }).AddEndpointFilter(auth);
     }
 }

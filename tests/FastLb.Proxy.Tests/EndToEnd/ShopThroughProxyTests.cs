@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FastLb.Backends;
 using FastLb.Backends.Hosting;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using FastLb.Backends;
 using FastLb.Backends.Hosting;
 using FastLb.Policy;
 using FastLb.Policy.Learning;

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Text.Json.Serialization.Metadata;
 using FastLb.Backends.Cart;
 using FastLb.Backends.Echo;
+using FastLb.Backends.Hosting;
 using FastLb.Backends.Inventory;
 using FastLb.Backends.Notifications;
 using FastLb.Backends.Orders;
@@ -14,11 +16,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FastLb.Backends.Hosting;
+namespace FastLb.Backends;
 
 /// <summary>Starts backend instances on Kestrel: the CLI, the demo and tests use this one entry.</summary>
 public static class BackendHost
 {
+    /// <summary>The source-generated JSON contracts of the shared bodies and of every service, as one resolver for the HTTP JSON options.</summary>
+    private static readonly IJsonTypeInfoResolver JsonContexts = JsonTypeInfoResolver.Combine(
+        HostingJsonContext.Default, EchoJsonContext.Default, UsersJsonContext.Default, CartJsonContext.Default, OrdersJsonContext.Default,
+        InventoryJsonContext.Default, PaymentsJsonContext.Default, NotificationsJsonContext.Default);
+
     /// <summary>Builds and starts one instance; returns once it listens. Throws <see cref="ArgumentException"/> on bad options.</summary>
     public static async Task<RunningBackend> StartAsync(BackendOptions options, CancellationToken cancellationToken = default)
     {
@@ -38,7 +45,7 @@ public static class BackendHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BackendJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, JsonContexts));
 
         WebApplication app = builder.Build();
         string name = options.InstanceName ?? $"{options.Service.ToString().ToLowerInvariant()}-{(options.Port == 0 ? Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..6] : options.Port)}";
