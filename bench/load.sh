@@ -5,24 +5,36 @@
 # requests per proxy CPU-second and every ratio to fastlb.
 #
 #   bench/load.sh [--duration 10s] [--connections "16 64"] [--rounds 3] [--path /api/echo/item]
+#                 [--compare path/to/other/fastlb.dll]
+#
+# --compare adds the target fastlb-compare: a second fastlb built elsewhere (e.g. an older commit
+# in a git worktree), started with the same flags as fastlb on its own ports and measured in the
+# same interleaved rounds, so a before/after reads as its ratio to fastlb.
 #
 # Everything listens on free loopback ports and is stopped at the end.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 
 duration=10s
 connections="16 64"
 rounds=3
 path=/api/echo/item
+compare=
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --path) path=$2; shift 2 ;;
+    --compare) compare=$2; shift 2 ;;
     *) echo "unknown flag $1" >&2; exit 2 ;;
   esac
 done
+if [ -n "$compare" ]; then
+  case $compare in /*) ;; *) compare=$caller/$compare ;; esac
+  [ -f "$compare" ] || { echo "--compare: no such file $compare" >&2; exit 2; }
+fi
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -36,14 +48,37 @@ export PATH=$PATH:/usr/sbin
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 work=$(mktemp -d /tmp/fastlb-load.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+# TERM everything started, give it up to 5 s, then KILL what is left; an interrupt also cleans up.
+cleanup() {
+  local p _ alive
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 echo "building (Release)" >&2
 dotnet build src/Cli -c Release -nologo -v q -clp:ErrorsOnly >&2
 fastlb="dotnet src/Cli/bin/Release/net10.0/fastlb.dll"
 
-wait_port() { for _ in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; return 1; }
+# wait_port PORT [PID LOG]: up to 30 s; gives up early, showing LOG, if PID has exited.
+wait_port() {
+  for _ in $(seq 1 600); do
+    (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0
+    if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then echo "process $2 exited before port $1 opened:" >&2; cat "$3" >&2; return 1; fi
+    sleep 0.05
+  done
+  echo "port $1 never opened" >&2; return 1
+}
 
 b1=$(free_port); b2=$(free_port)
 $fastlb backend echo --port "$b1" --name b1 >"$work/b1.log" 2>&1 & pids+=($!)
@@ -54,6 +89,16 @@ wait_port "$b1"; wait_port "$b2"
 p_fastlb=$(free_port); admin=$(free_port)
 $fastlb run --listen "127.0.0.1:$p_fastlb" --backend "127.0.0.1:$b1" --backend "127.0.0.1:$b2" --admin "127.0.0.1:$admin" >"$work/fastlb.log" 2>&1 &
 pid_fastlb=$!; pids+=($pid_fastlb)
+
+# fastlb-compare: the other build, same flags, its own ports
+targets="direct fastlb"
+if [ -n "$compare" ]; then
+  p_compare=$(free_port); admin_compare=$(free_port)
+  dotnet "$compare" run --listen "127.0.0.1:$p_compare" --backend "127.0.0.1:$b1" --backend "127.0.0.1:$b2" --admin "127.0.0.1:$admin_compare" >"$work/fastlb-compare.log" 2>&1 &
+  pid_compare=$!; pids+=($pid_compare)
+  targets+=" fastlb-compare"
+fi
+targets+=" nginx haproxy"
 
 # nginx: 2 workers (one per core), upstream keep-alive
 p_nginx=$(free_port)
@@ -100,7 +145,9 @@ CONF
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
 pid_haproxy=$!; pids+=($pid_haproxy)
 
-wait_port "$p_fastlb"; wait_port "$p_nginx"; wait_port "$p_haproxy"
+wait_port "$p_fastlb" "$pid_fastlb" "$work/fastlb.log"
+[ -z "$compare" ] || wait_port "$p_compare" "$pid_compare" "$work/fastlb-compare.log"
+wait_port "$p_nginx" "$pid_nginx" "$work/nginx.log"; wait_port "$p_haproxy" "$pid_haproxy" "$work/haproxy.log"
 
 # CPU seconds (user + system) of a process and its children threads, from /proc.
 cpu_seconds() {
@@ -116,10 +163,11 @@ results="$work/results.tsv"
 : >"$results"
 for round in $(seq 1 "$rounds"); do
   for c in $connections; do
-    for target in direct fastlb nginx haproxy; do
+    for target in $targets; do
       case $target in
         direct) port=$b1; pid= ;;
         fastlb) port=$p_fastlb; pid=$pid_fastlb ;;
+        fastlb-compare) port=$p_compare; pid=$pid_compare ;;
         nginx) port=$p_nginx; pid=$pid_nginx ;;
         haproxy) port=$p_haproxy; pid=$pid_haproxy ;;
       esac
@@ -128,12 +176,12 @@ for round in $(seq 1 "$rounds"); do
       after=0; [ -n "$pid" ] && after=$(cpu_seconds "$pid")
       echo "$out" >"$work/wrk-$target-$c-$round.txt"
       printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$c" "$target" "$(awk -v a="$after" -v b="$before" 'BEGIN { print a - b }')" "$(echo "$out" | base64 -w0)" >>"$results"
-      echo "round $round, $c connections, $target done" >&2
+      echo "round $round, $c connections, $target done: $(echo "$out" | awk '/Requests\/sec:/ { r = $2 } $1 == "99%" { p = $2 } END { printf "%.0f req/s, p99 %s", r, p }')" >&2
     done
   done
 done
 
-/usr/bin/python3 - "$results" "$duration" <<'PY'
+/usr/bin/python3 - "$results" "$duration" "$compare" <<'PY'
 import base64, re, statistics, sys
 from collections import defaultdict
 
@@ -153,12 +201,14 @@ for line in open(sys.argv[1]):
     rows[(int(conns), target)].append((rps, p50, p99, float(cpu), total, int(errors.group(1)) if errors else 0))
 
 print(f"wrk -t2, {sys.argv[2]} per run, medians over rounds; ratios are target / fastlb\n")
+if sys.argv[3]:
+    print(f"fastlb-compare: {sys.argv[3]}\n")
 print("| conns | target | req/s | p50 ms | p99 ms | proxy CPU s | req per CPU-s | non-2xx | req/s ratio | p99 ratio | req/CPU-s ratio |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for conns in sorted({c for c, _ in rows}):
     med = {t: [statistics.median(x[i] for x in rows[(conns, t)]) for i in range(6)] for (c, t) in rows if c == conns}
     f = med["fastlb"]
-    for t in ["direct", "fastlb", "nginx", "haproxy"]:
+    for t in [t for t in ["direct", "fastlb", "fastlb-compare", "nginx", "haproxy"] if t in med]:
         rps, p50, p99, cpu, total, err = med[t]
         per_cpu = total / cpu if cpu > 0 else float("nan")
         f_per_cpu = f[4] / f[3] if f[3] > 0 else float("nan")
