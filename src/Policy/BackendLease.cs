@@ -4,9 +4,9 @@ namespace FastLb.Policy;
 
 /// <summary>One attempt on one backend, from its pick to its outcome: filled by <see cref="Balancer.Acquire"/>, ended by <see cref="Complete"/> exactly once.</summary>
 /// <remarks>
-/// <para>The lease carries everything the outcome needs: the balancer, the backend, the request as
-/// it was picked (with <see cref="RequestFeatures.PickedIndex"/> and its timestamp) and the
-/// policy's <see cref="PickNote"/>. Nothing is looked up again when the attempt ends, so the
+/// <para>The lease carries everything the outcome needs: the balancer, the request as it was
+/// picked (with <see cref="RequestFeatures.PickedIndex"/>, which names the backend, and its
+/// timestamp) and the policy's <see cref="PickNote"/>. Nothing is looked up again when the attempt ends, so the
 /// policy learns from the expectation of this pick, not of a later one on the same backend.</para>
 /// <para>A mutable struct that its owner keeps in place (a field of the connection, a slot of the
 /// simulator's request array) and passes by <c>ref</c>: 0 B per attempt. <see cref="Complete"/>
@@ -17,17 +17,20 @@ namespace FastLb.Policy;
 /// </remarks>
 public struct BackendLease
 {
+    // The backend is not stored: it is the balancer's backend at the picked index, which saves a
+    // reference store (a GC write barrier) per attempt on the hot path.
     private Balancer? _balancer;
-    private BackendState? _backend;
     private RequestFeatures _request;
     private PickNote _note;
+#if DEBUG
     private long _number;
+#endif
 
     /// <summary>True from a successful <see cref="Balancer.Acquire"/> until <see cref="Complete"/>.</summary>
     public readonly bool IsActive => _balancer is not null;
 
     /// <summary>The backend picked.</summary>
-    public readonly BackendState Backend => _backend ?? throw NotActive();
+    public readonly BackendState Backend => (_balancer ?? throw NotActive()).BackendAt(_request.PickedIndex);
 
     /// <summary>The backend's index in the balancer's backends.</summary>
     public readonly int Index => _request.PickedIndex;
@@ -44,14 +47,16 @@ public struct BackendLease
     public void Complete(in RequestOutcome outcome)
     {
         Balancer balancer = _balancer ?? throw NotActive();
-        BackendState backend = _backend!;
         _balancer = null;
-        _backend = null;
-        balancer.Complete(backend, _request, _note, _number, outcome);
+#if DEBUG
+        balancer.Forget(_number);
+#endif
+        balancer.Complete(_request, _note, outcome);
     }
 
     /// <summary>Fills the lease for a pick (called by <see cref="Balancer.Acquire"/> only).</summary>
-    internal void Start(Balancer balancer, BackendState backend, in RequestFeatures request, in PickNote note, long number)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Start(Balancer balancer, in RequestFeatures request, in PickNote note)
     {
         if (_balancer is not null)
         {
@@ -59,10 +64,11 @@ public struct BackendLease
         }
 
         _balancer = balancer;
-        _backend = backend;
         _request = request;
         _note = note;
-        _number = number;
+#if DEBUG
+        _number = balancer.Remember();
+#endif
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

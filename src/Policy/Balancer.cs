@@ -64,16 +64,8 @@ public sealed class Balancer
         }
 
         request.PickedIndex = index;
-        BackendState backend = _backends[index];
-        long number = 0;
-#if DEBUG
-        number = Interlocked.Increment(ref _leases);
-#endif
-        lease.Start(this, backend, request, note, number);
-#if DEBUG
-        _outstanding.TryAdd(number, 0);
-#endif
-        backend.OnStarted();
+        lease.Start(this, request, note);
+        _backends[index].OnStarted();
         Interlocked.Increment(ref _inFlight);
         return index;
     }
@@ -81,17 +73,34 @@ public sealed class Balancer
     /// <summary>Returns the index of <paramref name="backend"/> in <see cref="Backends"/>, or -1.</summary>
     public int IndexOf(BackendState backend) => Array.IndexOf(_backends, backend);
 
+    /// <summary>The backend at <paramref name="index"/> of <see cref="Backends"/>.</summary>
+    internal BackendState BackendAt(int index) => _backends[index];
+
     /// <summary>Ends an attempt (called by <see cref="BackendLease.Complete"/> only): updates the backend state, then tells the policy.</summary>
-    internal void Complete(BackendState backend, in RequestFeatures request, in PickNote note, long number, in RequestOutcome outcome)
+    internal void Complete(in RequestFeatures request, in PickNote note, in RequestOutcome outcome)
     {
-#if DEBUG
-        if (!_outstanding.TryRemove(number, out _))
-        {
-            throw new InvalidOperationException($"Lease {number} completed twice (a copy of an active lease was completed).");
-        }
-#endif
+        BackendState backend = _backends[request.PickedIndex];
         Interlocked.Decrement(ref _inFlight);
         backend.OnEnded(outcome);
         Policy.Report(backend, request, note, outcome);
     }
+#if DEBUG
+
+    /// <summary>Numbers a new lease and keeps it as outstanding (debug builds: catches a completed copy of a lease).</summary>
+    internal long Remember()
+    {
+        long number = Interlocked.Increment(ref _leases);
+        _outstanding.TryAdd(number, 0);
+        return number;
+    }
+
+    /// <summary>Forgets an outstanding lease; throws when it was completed already (through a copy).</summary>
+    internal void Forget(long number)
+    {
+        if (!_outstanding.TryRemove(number, out _))
+        {
+            throw new InvalidOperationException($"Lease {number} completed twice (a copy of an active lease was completed).");
+        }
+    }
+#endif
 }
