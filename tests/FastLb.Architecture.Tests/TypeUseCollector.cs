@@ -166,7 +166,7 @@ internal static class TypeUseCollector
 
     // Reflection throws when a signature names a type from an assembly that is not present;
     // the check skips that one item and keeps going.
-    private static T? Try<T>(Func<T> get) where T : class
+    private static T? Try<T>(Func<T?> get) where T : class
     {
         try
         {
