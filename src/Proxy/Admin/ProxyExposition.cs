@@ -84,6 +84,17 @@ internal static class ProxyExposition
             w.Sample("fastlb_error_responses_total", metrics.ErrorResponses(status), "status", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        // Which relay path tcp sessions really took: splice can fall back to copying without a sign.
+        w.Family("fastlb_tcp_bytes_total", "counter", "Bytes relayed by tcp listeners, by mode (splice: through a kernel pipe, copy: through a buffer) and direction (to_backend, to_client); counted when each direction of a session ends.");
+        foreach (TcpRelayMode mode in Enum.GetValues<TcpRelayMode>())
+        {
+            foreach (TcpDirection direction in Enum.GetValues<TcpDirection>())
+            {
+                w.Sample("fastlb_tcp_bytes_total", metrics.TcpBytes(mode, direction),
+                    "mode", TcpRelayLabels.Modes[(int)mode], "direction", TcpRelayLabels.Directions[(int)direction]);
+            }
+        }
+
         w.Family("fastlb_client_connections_accepted_total", "counter", "Client connections accepted.");
         w.Sample("fastlb_client_connections_accepted_total", metrics.ClientConnectionsAccepted);
         w.Family("fastlb_client_connections_active", "gauge", "Client connections open now.");

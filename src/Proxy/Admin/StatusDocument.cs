@@ -94,6 +94,20 @@ internal static class StatusDocument
             }
 
             w.WriteEndObject();
+            // Tcp bytes by relay mode and direction, as in fastlb_tcp_bytes_total.
+            w.WriteStartObject("tcp_bytes");
+            foreach (TcpRelayMode mode in Enum.GetValues<TcpRelayMode>())
+            {
+                w.WriteStartObject(TcpRelayLabels.Modes[(int)mode]);
+                foreach (TcpDirection direction in Enum.GetValues<TcpDirection>())
+                {
+                    w.WriteNumber(TcpRelayLabels.Directions[(int)direction], server.Metrics.TcpBytes(mode, direction));
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
             // Allocation counters, so steady-state allocation per request can be read off a live proxy.
             GCMemoryInfo gc = GC.GetGCMemoryInfo();
             w.WriteStartObject("process");

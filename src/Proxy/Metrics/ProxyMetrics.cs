@@ -13,6 +13,9 @@ internal sealed class ProxyMetrics
     private long _logRecordsDropped;
     private long _logRecordsLost;
 
+    // Tcp bytes relayed, [mode * 2 + direction]: so /metrics can show whether splice really ran.
+    private readonly long[] _tcpBytes = new long[4];
+
     /// <summary>Counts a request head, chunk or body refused for <paramref name="reason"/>.</summary>
     public void CountRejection(RejectReason reason) => Interlocked.Increment(ref _rejections[(int)reason]);
 
@@ -37,6 +40,18 @@ internal sealed class ProxyMetrics
 
     /// <summary>Counts records a sink failed to write.</summary>
     public void CountLogSinkFailure(long records) => Interlocked.Add(ref _logRecordsLost, records);
+
+    /// <summary>Counts the bytes one tcp pump (one direction of a session) moved, once when it ends, whatever ended it.</summary>
+    public void CountTcpBytes(TcpRelayMode mode, TcpDirection direction, long bytes)
+    {
+        if (bytes > 0)
+        {
+            Interlocked.Add(ref _tcpBytes[((int)mode * 2) + (int)direction], bytes);
+        }
+    }
+
+    /// <summary>Tcp bytes moved by pumps that ended, by <paramref name="mode"/> and <paramref name="direction"/>.</summary>
+    public long TcpBytes(TcpRelayMode mode, TcpDirection direction) => Volatile.Read(ref _tcpBytes[((int)mode * 2) + (int)direction]);
 
     /// <summary>Request log records a sink failed to write.</summary>
     public long LogRecordsLost => Volatile.Read(ref _logRecordsLost);

@@ -82,7 +82,7 @@ internal sealed class TcpProxyConnection
                         _context.TcpSockets.Add(upstream);
                         try
                         {
-                            await TcpTunnel.RelayAsync(_client, upstream, splice).ConfigureAwait(false);
+                            await TcpTunnel.RelayAsync(_client, upstream, splice, _context.Metrics).ConfigureAwait(false);
                         }
                         finally
                         {

@@ -31,6 +31,9 @@ public sealed class AdminEndpointTests
         Assert.Contains("fastlb_requests_shed_total{pool=\"main\"} 0\n", metrics);
         Assert.Contains("fastlb_parse_rejections_total{reason=", metrics);
         Assert.Contains("fastlb_request_log_records_dropped_total 0", metrics);
+        // The tcp relay counters are there (zero: no tcp listener) for every mode and direction.
+        Assert.Contains("fastlb_tcp_bytes_total{mode=\"splice\",direction=\"to_backend\"} 0\n", metrics);
+        Assert.Contains("fastlb_tcp_bytes_total{mode=\"copy\",direction=\"to_client\"} 0\n", metrics);
     }
 
     [Fact]
@@ -50,6 +53,7 @@ public sealed class AdminEndpointTests
         Assert.Equal("least_connections", pool.GetProperty("policy").GetString());
         Assert.Equal(backend.Address, pool.GetProperty("backends")[0].GetProperty("id").GetString());
         Assert.Equal(1, root.GetProperty("totals_by_status").GetProperty("2xx").GetInt64());
+        Assert.Equal(0, root.GetProperty("tcp_bytes").GetProperty("splice").GetProperty("to_client").GetInt64());
     }
 
     [Fact]

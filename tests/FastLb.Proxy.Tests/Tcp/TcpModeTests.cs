@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using FastLb.Policy.Learning;
+using FastLb.Proxy.Metrics;
 using FastLb.Proxy.Tests.Infrastructure;
 using FastLb.Proxy.Tests.Model;
 using static FastLb.Proxy.Tests.Admin.AdminEndpointTests;
@@ -30,6 +32,75 @@ public sealed class TcpModeTests
 
         Assert.Equal(payload.Length, received.Length);
         Assert.True(payload.AsSpan().SequenceEqual(received));
+
+        // The relay path really taken: today's kernels splice tcp sockets, so with splice on every
+        // byte went through the pipe and none was copied (a silent fallback to copying fails
+        // here), and with it off the reverse. Pumps count when they end: wait for both.
+        ProxyMetrics metrics = proxy.Server.Metrics;
+        TcpRelayMode used = splice && OperatingSystem.IsLinux() ? TcpRelayMode.Splice : TcpRelayMode.Copy;
+        TcpRelayMode unused = used == TcpRelayMode.Splice ? TcpRelayMode.Copy : TcpRelayMode.Splice;
+        await WaitUntilAsync(() => metrics.TcpBytes(used, TcpDirection.ToBackend) == payload.Length
+            && metrics.TcpBytes(used, TcpDirection.ToClient) == payload.Length);
+        Assert.Equal(0, metrics.TcpBytes(unused, TcpDirection.ToBackend));
+        Assert.Equal(0, metrics.TcpBytes(unused, TcpDirection.ToClient));
+        using var http = new HttpClient();
+        string exposition = await http.GetStringAsync(new Uri(proxy.AdminUri, "/metrics"));
+        string label = used == TcpRelayMode.Splice ? "splice" : "copy";
+        Assert.Contains($"fastlb_tcp_bytes_total{{mode=\"{label}\",direction=\"to_client\"}} {payload.Length}\n", exposition);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ManyShortSessions_SomeAbortedMidTransfer_NeverCrossBytes(bool splice)
+    {
+        // 200 sessions, 16 at a time, each with its own random payload; every fifth session's
+        // client resets mid-transfer and every fifth (another) has its backend reset mid-transfer.
+        // Resets close both sockets of a session while its other direction may be splicing, and
+        // the freed descriptor numbers are reused at once by the next sessions: a relay that used
+        // a stale number would put one session's bytes into another. Every completed session
+        // must get back exactly what it sent (by hash), an aborted one a prefix of it.
+        const int Sessions = 200;
+        await using var echo = new EchoServer(abortOnMarker: true);
+        await using ProxyHost proxy = await ProxyHost.StartAsync([echo.Address], mode: "tcp",
+            configure: o => o.Listeners[0].Splice = splice);
+        using var gate = new SemaphoreSlim(16);
+        var results = new SessionResult[Sessions];
+        Task[] sessions = Enumerable.Range(0, Sessions).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                results[i] = await RunSessionAsync(proxy.EndPoint, i, (SessionKind)(i % 5 < 3 ? 0 : i % 5 - 2));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToArray();
+        await Task.WhenAll(sessions).WaitAsync(TimeSpan.FromSeconds(120));
+
+        for (int i = 0; i < Sessions; i++)
+        {
+            SessionResult r = results[i];
+            if (r.Kind == SessionKind.Complete)
+            {
+                Assert.True(r.Received.Length == r.Sent.Length, $"session {i}: {r.Received.Length} of {r.Sent.Length} bytes back");
+                Assert.True(SHA256.HashData(r.Sent).AsSpan().SequenceEqual(SHA256.HashData(r.Received)), $"session {i}: echo differs from what it sent");
+            }
+            else
+            {
+                Assert.True(r.Received.Length <= r.Sent.Length, $"session {i} ({r.Kind}): more bytes back than sent");
+                Assert.True(SHA256.HashData(r.Sent.AsSpan(0, r.Received.Length)).AsSpan().SequenceEqual(SHA256.HashData(r.Received)),
+                    $"session {i} ({r.Kind}): bytes back are not a prefix of what it sent");
+            }
+        }
+
+        // Every session ended on the proxy too, and none took the other relay path.
+        ProxyMetrics metrics = proxy.Server.Metrics;
+        await WaitUntilAsync(() => metrics.ClientConnectionsActive == 0);
+        TcpRelayMode unused = splice && OperatingSystem.IsLinux() ? TcpRelayMode.Copy : TcpRelayMode.Splice;
+        Assert.Equal(0, metrics.TcpBytes(unused, TcpDirection.ToBackend) + metrics.TcpBytes(unused, TcpDirection.ToClient));
     }
 
     [Fact]
@@ -89,6 +160,85 @@ public sealed class TcpModeTests
         Assert.Empty(await ReadToEndAsync(open).WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    private enum SessionKind
+    {
+        Complete,
+        ClientAborts,
+        BackendAborts,
+    }
+
+    private sealed record SessionResult(SessionKind Kind, byte[] Sent, byte[] Received);
+
+    /// <summary>One session of <paramref name="kind"/> with a payload of its own (16 to 144 KiB, seeded by <paramref name="id"/>).</summary>
+    private static async Task<SessionResult> RunSessionAsync(IPEndPoint proxy, int id, SessionKind kind)
+    {
+        var random = new Random(id);
+        byte[] payload = new byte[(16 * 1024) + random.Next(128 * 1024)];
+        random.NextBytes(payload);
+        payload[0] = kind == SessionKind.BackendAborts ? EchoServer.AbortMarker : (byte)0;
+        if (kind == SessionKind.BackendAborts && payload.Length <= EchoServer.AbortAfterBytes)
+        {
+            Array.Resize(ref payload, EchoServer.AbortAfterBytes * 2);
+        }
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(proxy);
+        var received = new MemoryStream();
+        var someBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task reading = Task.Run(async () =>
+        {
+            byte[] buffer = new byte[65536];
+            try
+            {
+                int read;
+                while ((read = await client.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+                {
+                    lock (received)
+                    {
+                        received.Write(buffer, 0, read);
+                    }
+
+                    someBack.TrySetResult();
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Reset: by the backend, or by this client itself.
+            }
+            finally
+            {
+                someBack.TrySetResult();
+            }
+        });
+
+        try
+        {
+            if (kind == SessionKind.ClientAborts)
+            {
+                // Half the payload, then a reset as soon as some echo came back: mid-transfer.
+                await client.SendAsync(payload.AsMemory(0, payload.Length / 2), SocketFlags.None);
+                await someBack.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                client.LingerState = new LingerOption(true, 0);
+                client.Close();
+            }
+            else
+            {
+                await client.SendAsync(payload, SocketFlags.None);
+                client.Shutdown(SocketShutdown.Send);
+            }
+        }
+        catch (SocketException) when (kind == SessionKind.BackendAborts)
+        {
+            // The backend's reset reached the client while it was still sending.
+        }
+
+        await reading.WaitAsync(TimeSpan.FromSeconds(30));
+        lock (received)
+        {
+            return new SessionResult(kind, payload, received.ToArray());
+        }
+    }
+
     private static async Task<byte[]> ReadToEndAsync(Socket socket)
     {
         var received = new MemoryStream();
@@ -102,59 +252,6 @@ public sealed class TcpModeTests
             }
 
             received.Write(buffer, 0, read);
-        }
-    }
-
-    /// <summary>Echoes every byte until the client half-closes, then closes.</summary>
-    private sealed class EchoServer : IAsyncDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly Task _loop;
-        public int Accepted;
-
-        public EchoServer()
-        {
-            _listener.Start();
-            Address = $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-            _loop = Task.Run(async () =>
-            {
-                while (true)
-                {
-                    Socket socket;
-                    try
-                    {
-                        socket = await _listener.AcceptSocketAsync();
-                    }
-                    catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-
-                    Interlocked.Increment(ref Accepted);
-                    _ = Task.Run(async () =>
-                    {
-                        using (socket)
-                        {
-                            byte[] buffer = new byte[65536];
-                            int read;
-                            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None)) > 0)
-                            {
-                                await socket.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
-                            }
-
-                            socket.Shutdown(SocketShutdown.Send);
-                        }
-                    });
-                }
-            });
-        }
-
-        public string Address { get; }
-
-        public async ValueTask DisposeAsync()
-        {
-            _listener.Stop();
-            await _loop;
         }
     }
 }
