@@ -76,7 +76,7 @@ internal static partial class HttpHeadParser
         switch (known)
         {
             case KnownHeader.ContentLength:
-                return ApplyContentLength(value, ref state);
+                return ApplyContentLength(value, request != null, ref state);
             case KnownHeader.TransferEncoding:
                 return ApplyTransferEncoding(value, head.Version, request != null, ref state);
             case KnownHeader.Connection:
@@ -131,10 +131,13 @@ internal static partial class HttpHeadParser
     }
 
     /// <summary>
-    /// RFC 9110 8.6: <c>Content-Length = 1*DIGIT</c>. A list or repeated lines of one value are accepted as that value;
-    /// differing values are refused (RFC 9112 6.3 (5)), and Content-Length with Transfer-Encoding is smuggling (6.1).
+    /// RFC 9110 8.6: <c>Content-Length = 1*DIGIT</c>. Differing values are refused (RFC 9112 6.3 (5)), and
+    /// Content-Length with Transfer-Encoding is smuggling (6.1). In a response, a list or repeated lines of one value
+    /// are accepted as that value; in a request any second value is refused too (issue 15): the head is forwarded as
+    /// it came, so the backend would see the repetition and might frame it differently (or refuse it) where we
+    /// accepted it. RFC 9112 6.3 (5) allows either; refusing is the one that leaves nothing ambiguous downstream.
     /// </summary>
-    private static RejectReason ApplyContentLength(ReadOnlySpan<byte> value, ref HeadFieldState state)
+    private static RejectReason ApplyContentLength(ReadOnlySpan<byte> value, bool isRequest, ref HeadFieldState state)
     {
         if (state.SawTransferEncoding)
         {
@@ -163,7 +166,7 @@ internal static partial class HttpHeadParser
                 n = (n * 10) + d;
             }
 
-            if (state.SawContentLength && n != state.ContentLength)
+            if (state.SawContentLength && (isRequest || n != state.ContentLength))
             {
                 return RejectReason.ConflictingContentLength;
             }

@@ -57,7 +57,7 @@ internal enum RejectReason : byte
     /// <summary>Both Content-Length and Transfer-Encoding (RFC 9112 6.1, 6.3; request smuggling).</summary>
     ContentLengthAndTransferEncoding,
 
-    /// <summary>Several Content-Length values that differ (RFC 9110 8.6, RFC 9112 6.3).</summary>
+    /// <summary>Several Content-Length values that differ, or in a request several at all, even equal (RFC 9110 8.6, RFC 9112 6.3).</summary>
     ConflictingContentLength,
 
     /// <summary>A Content-Length that is not 1*DIGIT or overflows (RFC 9110 8.6).</summary>
