@@ -161,7 +161,7 @@ internal sealed partial class HttpProxyConnection
             exchange.Error = copied == CopyStatus.Malformed ? OutcomeError.Protocol : OutcomeError.Reset;
         }
 
-        bool bodyOk = await FinishRequestBodyAsync(body, upstream).ConfigureAwait(false);
+        (bool bodyOk, bool upstreamAborted) = await FinishRequestBodyAsync(body, upstream).ConfigureAwait(false);
         if (upgrade && copied == CopyStatus.Done)
         {
             await TunnelAsync(upstream).ConfigureAwait(false);
@@ -170,7 +170,9 @@ internal sealed partial class HttpProxyConnection
         }
 
         exchange.ClientKeepAlive = !closeClient && copied == CopyStatus.Done && bodyOk;
-        return _response.KeepAlive && _response.Framing != BodyFraming.CloseDelimited && copied == CopyStatus.Done && bodyOk
+        // An upstream aborted while the body copy ran is closed even when the copy then finished (a race with its
+        // last flush): it must never go back to the keep-alive pool (issue 15).
+        return _response.KeepAlive && _response.Framing != BodyFraming.CloseDelimited && copied == CopyStatus.Done && bodyOk && !upstreamAborted
             ? SendResult.Reusable
             : SendResult.Close;
     }
@@ -212,21 +214,33 @@ internal sealed partial class HttpProxyConnection
         return copied;
     }
 
-    /// <summary>Waits for the request body copy; true when the whole body went through.</summary>
+    /// <summary>
+    /// Waits for the request body copy. Done: the whole body went through, so the client's input is at the next
+    /// request. UpstreamAborted: the upstream connection was closed here and must not be pooled.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FinishRequestBodyAsync(Task<(CopyStatus Status, RejectReason Reason)>? body, UpstreamConnection upstream)
+    private async ValueTask<(bool Done, bool UpstreamAborted)> FinishRequestBodyAsync(
+        Task<(CopyStatus Status, RejectReason Reason)>? body, UpstreamConnection upstream)
     {
         if (body is null)
         {
-            return true;
+            return (true, false);
         }
 
+        bool aborted = false;
         if (!body.IsCompleted)
         {
-            // The backend answered without reading the whole body: stop copying; neither
-            // connection can be reused since the body's end was never reached.
-            upstream.Abort();
+            // The backend answered before the copy ended: stop waiting for client bytes first. A copy that already
+            // has its last bytes (it may be finishing its last flush on another thread) still ends Done, and the
+            // client connection can go on; a stale cancel is skipped by the next ReadHeadAsync.
             _input.CancelPendingRead();
+            if (!body.IsCompleted)
+            {
+                // Still running (or blocked on a backend that stopped reading): end the exchange with the backend;
+                // that connection is never reused, since the body's end may not have reached it.
+                upstream.Abort();
+                aborted = true;
+            }
         }
 
         (CopyStatus status, RejectReason reason) = await body.ConfigureAwait(false);
@@ -235,7 +249,7 @@ internal sealed partial class HttpProxyConnection
             _context.Metrics.CountRejection(reason);
         }
 
-        return status == CopyStatus.Done;
+        return (status == CopyStatus.Done, aborted || status != CopyStatus.Done);
     }
 
     /// <summary>Ends an exchange that got no usable response: answers <paramref name="status"/> if nothing was sent yet.</summary>

@@ -128,5 +128,22 @@ public sealed class HttpConformanceTests
         await AdminWait(() => backend.Closed == 1);
     }
 
+    [Fact]
+    public async Task ChunkedBody_AnsweredBeforeItEnds_UpstreamClosedNotPooledAndClientClosed()
+    {
+        // The backend answers as soon as the head is in; the body's end never comes.
+        await using RawBackend backend = RawBackend.Answering(Ok, closeAfter: false);
+        await using ProxyHost proxy = await ProxyHost.StartAsync([backend.Address]);
+        await using RawHttp raw = await RawHttp.ConnectAsync(proxy.EndPoint);
+
+        await raw.SendAsync(ChunkedHead + "5\r\nhello\r\n");
+        RawResponse response = await raw.ReadResponseAsync(timeoutMs: BoundMs);
+
+        Assert.Equal(200, response.Status);
+        Assert.True(await raw.IsClosedByPeerAsync(BoundMs));
+        await AdminWait(() => backend.Closed == 1);
+        Assert.Equal(0, proxy.Server.Pools[0].Backends[0].Upstream.IdleCount);
+    }
+
     private static Task AdminWait(Func<bool> condition) => Admin.AdminEndpointTests.WaitUntilAsync(condition, BoundMs);
 }
