@@ -181,8 +181,17 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
                         return (false, default);
                     }
 
-                    _input.AdvanceTo(buffer.Start, buffer.End);
-                    continue;
+                    if (buffer.IsEmpty || (IsDraining && !sawBytes))
+                    {
+                        _input.AdvanceTo(buffer.Start, buffer.End);
+                        continue;
+                    }
+
+                    // A cancel left over from the previous request (its body copy was told to stop after
+                    // it had read its last byte) while the next request's bytes are already here: parse
+                    // them now. Marking them examined would wait for more bytes, which a client that
+                    // waits for its answer never sends, and the connection would hang until its idle
+                    // timeout.
                 }
 
                 if (!sawBytes && !buffer.IsEmpty)

@@ -45,12 +45,35 @@ public sealed class HttpConformanceTests
         Assert.Equal("ok", first.BodyText);
         Assert.Equal(200, second.Status);
         Assert.Equal("ok", second.BodyText);
-        Assert.Equal(1, backend.Accepted);
         string received = backend.Received(0);
         int bodyStart = received.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
         int requestEnd = RawBackend.RequestEnd(received);
         Assert.Equal(ChunkedBody, received[bodyStart..requestEnd]);
-        Assert.StartsWith("GET /second HTTP/1.1\r\n", received[requestEnd..], StringComparison.Ordinal);
+
+        // The second request goes out on the same upstream connection, or on a new one when the backend's
+        // answer overtook the end of the proxy's body copy (that upstream is then closed, never pooled).
+        string next = backend.Accepted == 1 ? received[requestEnd..] : backend.Received(1);
+        Assert.StartsWith("GET /second HTTP/1.1\r\n", next, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChunkedBodies_PipelinedOnOneConnection_EveryOneAnswered()
+    {
+        // Each body's last bytes and the next request share a write: when the backend answers before the
+        // proxy's body copy has formally ended, the next head is already waiting behind a stale read
+        // cancel, and it must still be parsed (skipping it hung the connection until its idle timeout).
+        const int Requests = 20;
+        await using RawBackend backend = RawBackend.AnsweringAfterBody(Ok);
+        await using ProxyHost proxy = await ProxyHost.StartAsync([backend.Address]);
+        await using RawHttp raw = await RawHttp.ConnectAsync(proxy.EndPoint);
+
+        await raw.SendAsync(string.Concat(Enumerable.Repeat(ChunkedHead + ChunkedBody, Requests)));
+        for (int i = 0; i < Requests; i++)
+        {
+            RawResponse response = await raw.ReadResponseAsync(timeoutMs: BoundMs);
+            Assert.Equal(200, response.Status);
+            Assert.Equal("ok", response.BodyText);
+        }
     }
 
     [Theory]
