@@ -118,6 +118,8 @@ internal sealed class ProxyServer : IAdminView, IAsyncDisposable
         StartedAt = Time.GetUtcNow();
         RoutingSnapshot routing = Routing;
         var endPoints = new IPEndPoint[routing.Listeners.Length];
+        // One limit across all listeners, read from the config in use at each accept: a reload changes it at once.
+        ConnectionLimit limit = new(() => Config.Limits.MaxConnections);
         try
         {
             for (int i = 0; i < routing.Listeners.Length; i++)
@@ -125,9 +127,11 @@ internal sealed class ProxyServer : IAdminView, IAsyncDisposable
                 ListenerConfig listener = routing.Listeners[i].Config;
                 ConnectionContext context = new(
                     i, _runtime.Routing, Time, Metrics, Timeouts, RequestIds, Log, InputBufferBytes, routing.Config.Limits.MaxHeaderBytes, _tcpSockets);
+                AcceptGuard guard = new(limit, Metrics, listener.Mode == ListenerMode.Tcp ? ReadOnlyMemory<byte>.Empty : AcceptGuard.HttpRefusal,
+                    Console.Error, Time, listener.Name);
                 SocketListener socketListener = listener.Mode == ListenerMode.Tcp
-                    ? new SocketListener(listener.EndPoint, socket => Task.Run(() => new TcpProxyConnection(context, socket).RunAsync()))
-                    : new SocketListener(listener.EndPoint, socket => new HttpProxyConnection(context, new SocketConnection(socket, context.InputBufferBytes)).RunAsync());
+                    ? new SocketListener(listener.EndPoint, socket => Task.Run(() => new TcpProxyConnection(context, socket).RunAsync()), guard)
+                    : new SocketListener(listener.EndPoint, socket => new HttpProxyConnection(context, new SocketConnection(socket, context.InputBufferBytes)).RunAsync(), guard);
                 _listeners.Add(socketListener);
                 endPoints[i] = socketListener.EndPoint;
             }

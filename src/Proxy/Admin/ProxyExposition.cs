@@ -99,6 +99,10 @@ internal static class ProxyExposition
         w.Sample("fastlb_client_connections_accepted_total", metrics.ClientConnectionsAccepted);
         w.Family("fastlb_client_connections_active", "gauge", "Client connections open now.");
         w.Sample("fastlb_client_connections_active", metrics.ClientConnectionsActive);
+        w.Family("fastlb_client_connections_refused_total", "counter", "Client connections accepted and closed at once, by reason (limit: limits.maxConnections were open).");
+        w.Sample("fastlb_client_connections_refused_total", metrics.ClientConnectionsRefused, "reason", "limit");
+        w.Family("fastlb_accept_failures_total", "counter", "Failed accepts (descriptor exhaustion and other errors) after which a listener backed off.");
+        w.Sample("fastlb_accept_failures_total", metrics.AcceptFailures);
         w.Family("fastlb_request_log_records_written_total", "counter", "Request log records written, counted once per sink.");
         w.Sample("fastlb_request_log_records_written_total", metrics.LogRecordsWritten);
         w.Family("fastlb_request_log_records_dropped_total", "counter", "Request log records dropped because the queue was full.");

@@ -23,6 +23,8 @@ internal static class StatusDocument
             w.WriteString("started_at", server.StartedAt);
             w.WriteNumber("uptime_s", Math.Round((server.Time.GetUtcNow() - server.StartedAt).TotalSeconds, 3));
             w.WriteNumber("client_connections_active", server.Metrics.ClientConnectionsActive);
+            w.WriteNumber("client_connections_refused", server.Metrics.ClientConnectionsRefused);
+            w.WriteNumber("accept_failures", server.Metrics.AcceptFailures);
 
             w.WriteStartArray("listeners");
             foreach (BoundListener listener in server.Listeners)

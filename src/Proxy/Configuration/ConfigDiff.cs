@@ -107,6 +107,7 @@ internal static class ConfigDiff
         Limit("maxIdlePerBackend", a.MaxIdlePerBackend, b.MaxIdlePerBackend, changes);
         Limit("upstreamIdleTimeoutMs", a.UpstreamIdleTimeoutMs, b.UpstreamIdleTimeoutMs, changes);
         Limit("drainTimeoutMs", a.DrainTimeoutMs, b.DrainTimeoutMs, changes);
+        Limit("maxConnections", a.MaxConnections, b.MaxConnections, changes);
     }
 
     /// <summary>Lines for what changes in the fields of a pool that stays: health check, hashKey, deadlineMs.</summary>

@@ -202,6 +202,7 @@ internal static class ConfigValidator
         Positive(limits.ResponseHeaderTimeoutMs, "limits.responseHeaderTimeoutMs", errors);
         Positive(limits.UpstreamIdleTimeoutMs, "limits.upstreamIdleTimeoutMs", errors);
         Positive(limits.DrainTimeoutMs, "limits.drainTimeoutMs", errors);
+        Positive(limits.MaxConnections, "limits.maxConnections", errors);
         if (limits.MaxIdlePerBackend < 0)
         {
             errors.Add($"limits.maxIdlePerBackend: must not be negative, got {limits.MaxIdlePerBackend}");

@@ -143,6 +143,9 @@ internal sealed class LimitsOptions
 
     /// <summary>Time in-flight requests get to finish on shutdown.</summary>
     public int DrainTimeoutMs { get; set; } = 10000;
+
+    /// <summary>Client connections open at once across all listeners; beyond it a new one is accepted and closed (HTTP: after a 503).</summary>
+    public int MaxConnections { get; set; } = 10000;
 }
 
 /// <summary>Where the latency model is.</summary>

@@ -9,6 +9,8 @@ internal sealed class ProxyMetrics
     private readonly long[] _errorResponses = new long[600];
     private long _clientConnectionsAccepted;
     private long _clientConnectionsActive;
+    private long _clientConnectionsRefused;
+    private long _acceptFailures;
     private long _logRecordsWritten;
     private long _logRecordsDropped;
     private long _logRecordsLost;
@@ -31,6 +33,18 @@ internal sealed class ProxyMetrics
 
     /// <summary>Counts a client connection that ended.</summary>
     public void ConnectionClosed() => Interlocked.Decrement(ref _clientConnectionsActive);
+
+    /// <summary>Counts a client connection accepted and closed at once because <c>limits.maxConnections</c> were open.</summary>
+    public void CountConnectionRefused() => Interlocked.Increment(ref _clientConnectionsRefused);
+
+    /// <summary>Counts a failed accept (descriptor exhaustion or another error the accept loop backs off from).</summary>
+    public void CountAcceptFailure() => Interlocked.Increment(ref _acceptFailures);
+
+    /// <summary>Client connections refused over <c>limits.maxConnections</c>.</summary>
+    public long ClientConnectionsRefused => Volatile.Read(ref _clientConnectionsRefused);
+
+    /// <summary>Failed accepts the accept loops backed off from.</summary>
+    public long AcceptFailures => Volatile.Read(ref _acceptFailures);
 
     /// <summary>Counts request log records written.</summary>
     public void CountLogWritten(long records) => Interlocked.Add(ref _logRecordsWritten, records);

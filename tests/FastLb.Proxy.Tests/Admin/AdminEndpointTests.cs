@@ -34,6 +34,8 @@ public sealed class AdminEndpointTests
         // The tcp relay counters are there (zero: no tcp listener) for every mode and direction.
         Assert.Contains("fastlb_tcp_bytes_total{mode=\"splice\",direction=\"to_backend\"} 0\n", metrics);
         Assert.Contains("fastlb_tcp_bytes_total{mode=\"copy\",direction=\"to_client\"} 0\n", metrics);
+        Assert.Contains("fastlb_client_connections_refused_total{reason=\"limit\"} 0\n", metrics);
+        Assert.Contains("fastlb_accept_failures_total 0\n", metrics);
     }
 
     [Fact]
@@ -54,6 +56,8 @@ public sealed class AdminEndpointTests
         Assert.Equal(backend.Address, pool.GetProperty("backends")[0].GetProperty("id").GetString());
         Assert.Equal(1, root.GetProperty("totals_by_status").GetProperty("2xx").GetInt64());
         Assert.Equal(0, root.GetProperty("tcp_bytes").GetProperty("splice").GetProperty("to_client").GetInt64());
+        Assert.Equal(0, root.GetProperty("client_connections_refused").GetInt64());
+        Assert.Equal(0, root.GetProperty("accept_failures").GetInt64());
     }
 
     [Fact]

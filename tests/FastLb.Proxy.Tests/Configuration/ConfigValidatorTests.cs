@@ -57,6 +57,26 @@ public sealed class ConfigValidatorTests
         Assert.Equal($"pools[1].deadlineMs: must be positive, got {deadlineMs}", Assert.Single(e.Errors));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Validate_MaxConnectionsNotPositive_NamesTheField(int maxConnections)
+    {
+        string json = Valid.Replace("\"maxHeaderBytes\": 16384,", $"\"maxHeaderBytes\": 16384, \"maxConnections\": {maxConnections},");
+
+        var e = Assert.Throws<ConfigException>(() => ConfigValidator.Validate(ConfigLoader.Parse(json)));
+
+        Assert.Equal($"limits.maxConnections: must be positive, got {maxConnections}", Assert.Single(e.Errors));
+    }
+
+    [Fact]
+    public void Validate_MaxConnections_DefaultAndSet()
+    {
+        Assert.Equal(10000, ConfigValidator.Validate(ConfigLoader.Parse(Valid)).Limits.MaxConnections);
+        string json = Valid.Replace("\"maxHeaderBytes\": 16384,", "\"maxHeaderBytes\": 16384, \"maxConnections\": 3,");
+        Assert.Equal(3, ConfigValidator.Validate(ConfigLoader.Parse(json)).Limits.MaxConnections);
+    }
+
     [Fact]
     public void Parse_UnknownField_NamesIt()
     {
