@@ -72,4 +72,17 @@ public sealed class ConfigDiffTests
         Assert.Empty(errors);
         Assert.Equal(["listener 'web': pool 'a' -> 'b'", "routes: 0 -> 1 routes", "limits.idleTimeoutMs: 60000 -> 1000"], changes);
     }
+
+    [Fact]
+    public void MaxConnectionsChanged_AppliedOnReload_Described()
+    {
+        string next = Running.Replace("\"requestLog\"", "\"limits\": { \"maxConnections\": 50 }, \"requestLog\"");
+        var changes = new List<string>();
+
+        List<string> errors = ConfigDiff.RestartOnly(Load(Running), Load(next));
+        ConfigDiff.DescribeGlobal(Load(Running), Load(next), changes);
+
+        Assert.Empty(errors);
+        Assert.Equal(["limits.maxConnections: 10000 -> 50"], changes);
+    }
 }
