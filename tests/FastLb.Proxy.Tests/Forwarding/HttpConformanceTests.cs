@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FastLb.Proxy.Tests.Infrastructure;
 
 namespace FastLb.Proxy.Tests.Forwarding;
@@ -113,9 +112,7 @@ public sealed class HttpConformanceTests
 
         Assert.Equal(400, response.Status);
         Assert.True(await raw.IsClosedByPeerAsync(BoundMs));
-        var watch = Stopwatch.StartNew();
         await AdminWait(() => backend.Closed == 1);
-        Assert.True(watch.ElapsedMilliseconds < BoundMs);
         Assert.Equal(0, proxy.Server.Pools[0].Backends[0].Upstream.IdleCount);
     }
 
