@@ -13,10 +13,15 @@ namespace FastLb.Proxy.Admin;
 internal sealed class AdminServer : IAsyncDisposable
 {
     private readonly IAdminView _server;
+    private readonly ProxyExposition _exposition;
     private WebApplication? _app;
 
     /// <summary>Creates the admin endpoint of <paramref name="server"/>.</summary>
-    public AdminServer(IAdminView server) => _server = server;
+    public AdminServer(IAdminView server)
+    {
+        _server = server;
+        _exposition = new ProxyExposition(server);
+    }
 
     /// <summary>The bound address.</summary>
     public IPEndPoint? EndPoint { get; private set; }
@@ -32,7 +37,8 @@ internal sealed class AdminServer : IAsyncDisposable
         app.MapGet("/health", () => Results.Text("ok\n"));
         app.MapGet("/ready", () => _server.IsReady ? Results.Text("ready\n") : Results.Text("not ready\n", statusCode: 503));
         app.MapGet("/status", () => Results.Bytes(StatusDocument.Render(_server), "application/json"));
-        app.MapGet("/metrics", () => Results.Text(ProxyExposition.Render(_server), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", async (CancellationToken aborted) =>
+            Results.Text(await _exposition.RenderAsync(aborted).ConfigureAwait(false), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapPost("/reload", async () =>
         {
             Configuration.ReloadResult result = await _server.ReloadAsync().ConfigureAwait(false);

@@ -4,7 +4,7 @@ using System.Text;
 namespace FastLb.Proxy.Admin;
 
 /// <summary>Writes the Prometheus text exposition format 0.0.4: one HELP and TYPE per family, then its samples.</summary>
-/// <remarks>prometheus-net is not served here; this is the whole of what the format needs.</remarks>
+/// <remarks>Only for the latency histogram, which prometheus-net cannot set from bucket counts kept elsewhere (see <see cref="ProxyExposition"/>).</remarks>
 internal sealed class PrometheusWriter
 {
     private readonly StringBuilder _text = new();

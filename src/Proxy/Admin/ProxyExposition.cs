@@ -1,45 +1,176 @@
+using System.Globalization;
+using System.Text;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Metrics;
 using FastLb.Proxy.Runtime;
+using Prometheus;
 
 namespace FastLb.Proxy.Admin;
 
-/// <summary>Renders the proxy's counters as Prometheus text for <c>GET /metrics</c>.</summary>
-internal static class ProxyExposition
+/// <summary>
+/// <c>GET /metrics</c> of one proxy: a prometheus-net <see cref="CollectorRegistry"/> of its own (never the
+/// static default registry: tests run many proxies in one process) whose counters and gauges are set
+/// from the proxy's atomics by a before-collect callback, so counting costs the hot path nothing more.
+/// </summary>
+/// <remarks>
+/// <c>fastlb_request_duration_seconds</c> stays hand-written (<see cref="PrometheusWriter"/>), appended
+/// after the registry's text: a prometheus-net histogram is fed by <c>Observe</c> one value at a time
+/// and cannot be set at scrape time from the bucket counts, sum and count that
+/// <see cref="LatencyHistogram"/> already keeps, so moving it would mean a second observation per request.
+/// <para>A counter's series follows the object that counts it (a <see cref="BackendMetrics"/>,
+/// a <see cref="PoolMetrics"/>): series whose labels no longer exist after a reload are removed from the
+/// registry, and a series whose counting object was replaced starts again from that object's value, as
+/// the hand-written writer did, instead of being held at the old value by <c>IncTo</c>.</para>
+/// </remarks>
+internal sealed class ProxyExposition
 {
-    /// <summary>The exposition of <paramref name="server"/>'s counters now.</summary>
-    public static string Render(IAdminView server)
-    {
-        var w = new PrometheusWriter();
-        ProxyMetrics metrics = server.Metrics;
+    private readonly IAdminView _server;
+    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
+    private readonly IMetricFactory _factory;
+    private readonly SemaphoreSlim _scrape = new(1, 1);
+    private readonly List<ISeries> _all = [];
 
-        w.Family("fastlb_requests_total", "counter", "Requests proxied, by pool, backend, status class and policy.");
-        foreach (PoolRuntime pool in server.Pools)
+    private readonly Series<Counter> _requests, _shed, _retries, _opened, _reused, _connectFailures, _rejections, _errors, _tcpBytes, _refused, _reloads;
+    private readonly Series<Gauge> _inFlight, _available;
+    private readonly Counter _accepted, _acceptFailures, _logWritten, _logDropped, _logLost;
+    private readonly Gauge _active, _generation, _lastReloadOk, _lastReloadAt;
+    private Gauge? _modelLoaded;
+    private Counter? _modelReloads, _modelFailures;
+
+    /// <summary>Creates the registry of <paramref name="server"/>'s families.</summary>
+    public ProxyExposition(IAdminView server)
+    {
+        _server = server;
+        _factory = Prometheus.Metrics.WithCustomRegistry(_registry);
+        _requests = Add(Counter("fastlb_requests_total", "Requests proxied, by pool, backend, status class and policy.", "pool", "backend", "status_class", "policy"));
+        _shed = Add(Counter("fastlb_requests_shed_total", "Requests (tcp: connections) the policy shed, predicting no answer within the pool's deadlineMs, by pool; http answers 503 with Retry-After, tcp closes the connection.", "pool"));
+        _retries = Add(Counter("fastlb_retries_total", "Failed attempts sent again (a refused or timed-out connect, or an http request without a body whose kept-alive connection the backend had closed), by pool; every attempt is also counted in fastlb_requests_total.", "pool"));
+        _inFlight = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_backend_in_flight", "Requests in flight per backend.", ["pool", "backend"])));
+        _available = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_backend_available", "1 when the backend is in rotation, 0 when ejected.", ["pool", "backend"])));
+        _opened = Add(Counter("fastlb_upstream_connections_opened_total", "Connections opened to backends.", "pool", "backend"));
+        _reused = Add(Counter("fastlb_upstream_connections_reused_total", "Requests sent on a pooled keep-alive connection.", "pool", "backend"));
+        _connectFailures = Add(Counter("fastlb_upstream_connect_failures_total", "Failed connects to backends.", "pool", "backend"));
+        _rejections = Add(Counter("fastlb_parse_rejections_total", "Requests, responses and bodies refused, by reason.", "reason"));
+        _errors = Add(Counter("fastlb_error_responses_total", "Answers the proxy made itself, by status.", "status"));
+        // Which relay path tcp sessions really took: splice can fall back to copying without a sign.
+        _tcpBytes = Add(Counter("fastlb_tcp_bytes_total", "Bytes relayed by tcp listeners, by mode (splice: through a kernel pipe, copy: through a buffer) and direction (to_backend, to_client); counted when each direction of a session ends.", "mode", "direction"));
+        _accepted = _factory.CreateCounter("fastlb_client_connections_accepted_total", "Client connections accepted.");
+        _active = _factory.CreateGauge("fastlb_client_connections_active", "Client connections open now.");
+        _refused = Add(Counter("fastlb_client_connections_refused_total", "Client connections accepted and closed at once, by reason (limit: limits.maxConnections were open).", "reason"));
+        _acceptFailures = _factory.CreateCounter("fastlb_accept_failures_total", "Failed accepts (descriptor exhaustion and other errors) after which a listener backed off.");
+        _logWritten = _factory.CreateCounter("fastlb_request_log_records_written_total", "Request log records written, counted once per sink.");
+        _logDropped = _factory.CreateCounter("fastlb_request_log_records_dropped_total", "Request log records dropped because the queue was full.");
+        _logLost = _factory.CreateCounter("fastlb_request_log_records_lost_total", "Request log records a sink (file, PostgreSQL) failed to write.");
+        _reloads = Add(Counter("fastlb_config_reloads_total", "Config reloads (SIGHUP, POST /reload) by result: ok applied, error refused (the running config stays).", "result"));
+        _generation = _factory.CreateGauge("fastlb_config_generation", "Config generation running: 1 at start, one more per reload applied.");
+        _lastReloadOk = _factory.CreateGauge("fastlb_config_last_reload_successful", "0 when the last reload was refused, else 1.");
+        _lastReloadAt = _factory.CreateGauge("fastlb_config_last_reload_success_timestamp_seconds", "When the running config was loaded (start or last reload applied), Unix seconds.");
+        _registry.AddBeforeCollectCallback(Publish);
+    }
+
+    /// <summary>The exposition (text format 0.0.4) of the proxy's counters now.</summary>
+    public async Task<string> RenderAsync(CancellationToken cancellation = default)
+    {
+        // One scrape at a time: the callback sets values and removes vanished series in one pass.
+        await _scrape.WaitAsync(cancellation).ConfigureAwait(false);
+        try
         {
+            // The model families appear once a policy uses a model (the watcher, once made, stays).
+            if (_modelLoaded is null && _server.Model is not null)
+            {
+                _modelLoaded = _factory.CreateGauge("fastlb_model_loaded", "1 when the fastlb policy has a latency model.");
+                _modelReloads = _factory.CreateCounter("fastlb_model_reloads_total", "New model files swapped in since start.");
+                _modelFailures = _factory.CreateCounter("fastlb_model_reload_failures_total", "Model files refused since start (the model in use stays).");
+            }
+
+            using var stream = new MemoryStream();
+            await _registry.CollectAndExportAsTextAsync(stream, cancellation).ConfigureAwait(false);
+            return Encoding.UTF8.GetString(stream.ToArray()) + RenderLatency(_server);
+        }
+        finally
+        {
+            _scrape.Release();
+        }
+    }
+
+    private void Publish()
+    {
+        ProxyMetrics metrics = _server.Metrics;
+        foreach (PoolRuntime pool in _server.Pools)
+        {
+            _shed.Count(pool.Metrics, pool.Metrics.Shed, pool.Name);
+            _retries.Count(pool.Metrics, pool.Metrics.Retries, pool.Name);
             foreach (BackendRuntime backend in pool.Backends)
             {
+                string address = backend.Config.Address;
                 for (int c = 0; c < StatusClass.Count; c++)
                 {
-                    w.Sample("fastlb_requests_total", backend.Metrics.Requests(c),
-                        "pool", pool.Name, "backend", backend.Config.Address, "status_class", StatusClass.Labels[c], "policy", pool.Config.Policy);
+                    _requests.Count(backend.Metrics, backend.Metrics.Requests(c), pool.Name, address, StatusClass.Labels[c], pool.Config.Policy);
                 }
+
+                _inFlight.Set(backend.State.InFlight, pool.Name, address);
+                _available.Set(backend.State.IsAvailable ? 1 : 0, pool.Name, address);
+                _opened.Count(backend.Metrics, backend.Metrics.ConnectionsOpened, pool.Name, address);
+                _reused.Count(backend.Metrics, backend.Metrics.ConnectionsReused, pool.Name, address);
+                _connectFailures.Count(backend.Metrics, backend.Metrics.ConnectFailures, pool.Name, address);
             }
         }
 
-        w.Family("fastlb_requests_shed_total", "counter", "Requests (tcp: connections) the policy shed, predicting no answer within the pool's deadlineMs, by pool; http answers 503 with Retry-After, tcp closes the connection.");
-        foreach (PoolRuntime pool in server.Pools)
+        foreach (RejectReason reason in RejectReasons.All)
         {
-            w.Sample("fastlb_requests_shed_total", pool.Metrics.Shed, "pool", pool.Name);
+            if (reason != RejectReason.None)
+            {
+                _rejections.Count(metrics, metrics.Rejections(reason), RejectReasons.Label(reason));
+            }
         }
 
-        w.Family("fastlb_retries_total", "counter", "Failed attempts sent again (a refused or timed-out connect, or an http request without a body whose kept-alive connection the backend had closed), by pool; every attempt is also counted in fastlb_requests_total.");
-        foreach (PoolRuntime pool in server.Pools)
+        foreach (int status in ErrorResponses.Statuses)
         {
-            w.Sample("fastlb_retries_total", pool.Metrics.Retries, "pool", pool.Name);
+            _errors.Count(metrics, metrics.ErrorResponses(status), status.ToString(CultureInfo.InvariantCulture));
         }
 
+        foreach (TcpRelayMode mode in Enum.GetValues<TcpRelayMode>())
+        {
+            foreach (TcpDirection direction in Enum.GetValues<TcpDirection>())
+            {
+                _tcpBytes.Count(metrics, metrics.TcpBytes(mode, direction), TcpRelayLabels.Modes[(int)mode], TcpRelayLabels.Directions[(int)direction]);
+            }
+        }
+
+        // Process-wide counters: one ProxyMetrics for the proxy's life, so IncTo follows them exactly.
+        _accepted.IncTo(metrics.ClientConnectionsAccepted);
+        _active.Set(metrics.ClientConnectionsActive);
+        _refused.Count(metrics, metrics.ClientConnectionsRefused, "limit");
+        _acceptFailures.IncTo(metrics.AcceptFailures);
+        _logWritten.IncTo(metrics.LogRecordsWritten);
+        _logDropped.IncTo(metrics.LogRecordsDropped);
+        _logLost.IncTo(metrics.LogRecordsLost);
+        ReloadStatus reloads = _server.ReloadStatus;
+        _reloads.Count(metrics, reloads.Applied, "ok");
+        _reloads.Count(metrics, reloads.Refused, "error");
+        _generation.Set(reloads.Generation);
+        _lastReloadOk.Set(reloads.Last is null || reloads.Last.Outcome == ReloadOutcome.Applied ? 1 : 0);
+        _lastReloadAt.Set(reloads.LoadedAt.ToUnixTimeMilliseconds() / 1000.0);
+        if (_server.Model is { } watcher && _modelLoaded is not null)
+        {
+            Model.ModelState state = watcher.State;
+            _modelLoaded.Set(state.Model is null ? 0 : 1);
+            _modelReloads!.IncTo(state.Reloads);
+            _modelFailures!.IncTo(state.Failures);
+        }
+
+        foreach (ISeries series in _all)
+        {
+            series.RemoveUnseen();
+        }
+    }
+
+    /// <summary>The latency histogram, hand-written (see the remarks on the class).</summary>
+    private static string RenderLatency(IAdminView server)
+    {
+        var w = new PrometheusWriter();
         w.Family("fastlb_request_duration_seconds", "histogram", "Time from request head parsed to last response byte, by pool.");
         foreach (PoolRuntime pool in server.Pools)
         {
@@ -54,92 +185,81 @@ internal static class ProxyExposition
             w.Sample("fastlb_request_duration_seconds_count", count, "pool", pool.Name);
         }
 
-        w.Family("fastlb_backend_in_flight", "gauge", "Requests in flight per backend.");
-        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_backend_in_flight", backend.State.InFlight, "pool", pool.Name, "backend", backend.Config.Address));
-
-        w.Family("fastlb_backend_available", "gauge", "1 when the backend is in rotation, 0 when ejected.");
-        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_backend_available", backend.State.IsAvailable ? 1 : 0, "pool", pool.Name, "backend", backend.Config.Address));
-
-        w.Family("fastlb_upstream_connections_opened_total", "counter", "Connections opened to backends.");
-        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_upstream_connections_opened_total", backend.Metrics.ConnectionsOpened, "pool", pool.Name, "backend", backend.Config.Address));
-
-        w.Family("fastlb_upstream_connections_reused_total", "counter", "Requests sent on a pooled keep-alive connection.");
-        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_upstream_connections_reused_total", backend.Metrics.ConnectionsReused, "pool", pool.Name, "backend", backend.Config.Address));
-
-        w.Family("fastlb_upstream_connect_failures_total", "counter", "Failed connects to backends.");
-        ForEachBackend(server, (pool, backend) => w.Sample("fastlb_upstream_connect_failures_total", backend.Metrics.ConnectFailures, "pool", pool.Name, "backend", backend.Config.Address));
-
-        w.Family("fastlb_parse_rejections_total", "counter", "Requests, responses and bodies refused, by reason.");
-        foreach (RejectReason reason in RejectReasons.All)
-        {
-            if (reason != RejectReason.None)
-            {
-                w.Sample("fastlb_parse_rejections_total", metrics.Rejections(reason), "reason", RejectReasons.Label(reason));
-            }
-        }
-
-        w.Family("fastlb_error_responses_total", "counter", "Answers the proxy made itself, by status.");
-        foreach (int status in ErrorResponses.Statuses)
-        {
-            w.Sample("fastlb_error_responses_total", metrics.ErrorResponses(status), "status", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        // Which relay path tcp sessions really took: splice can fall back to copying without a sign.
-        w.Family("fastlb_tcp_bytes_total", "counter", "Bytes relayed by tcp listeners, by mode (splice: through a kernel pipe, copy: through a buffer) and direction (to_backend, to_client); counted when each direction of a session ends.");
-        foreach (TcpRelayMode mode in Enum.GetValues<TcpRelayMode>())
-        {
-            foreach (TcpDirection direction in Enum.GetValues<TcpDirection>())
-            {
-                w.Sample("fastlb_tcp_bytes_total", metrics.TcpBytes(mode, direction),
-                    "mode", TcpRelayLabels.Modes[(int)mode], "direction", TcpRelayLabels.Directions[(int)direction]);
-            }
-        }
-
-        w.Family("fastlb_client_connections_accepted_total", "counter", "Client connections accepted.");
-        w.Sample("fastlb_client_connections_accepted_total", metrics.ClientConnectionsAccepted);
-        w.Family("fastlb_client_connections_active", "gauge", "Client connections open now.");
-        w.Sample("fastlb_client_connections_active", metrics.ClientConnectionsActive);
-        w.Family("fastlb_client_connections_refused_total", "counter", "Client connections accepted and closed at once, by reason (limit: limits.maxConnections were open).");
-        w.Sample("fastlb_client_connections_refused_total", metrics.ClientConnectionsRefused, "reason", "limit");
-        w.Family("fastlb_accept_failures_total", "counter", "Failed accepts (descriptor exhaustion and other errors) after which a listener backed off.");
-        w.Sample("fastlb_accept_failures_total", metrics.AcceptFailures);
-        w.Family("fastlb_request_log_records_written_total", "counter", "Request log records written, counted once per sink.");
-        w.Sample("fastlb_request_log_records_written_total", metrics.LogRecordsWritten);
-        w.Family("fastlb_request_log_records_dropped_total", "counter", "Request log records dropped because the queue was full.");
-        w.Sample("fastlb_request_log_records_dropped_total", metrics.LogRecordsDropped);
-        w.Family("fastlb_request_log_records_lost_total", "counter", "Request log records a sink (file, PostgreSQL) failed to write.");
-        w.Sample("fastlb_request_log_records_lost_total", metrics.LogRecordsLost);
-        ReloadStatus reloads = server.ReloadStatus;
-        w.Family("fastlb_config_reloads_total", "counter", "Config reloads (SIGHUP, POST /reload) by result: ok applied, error refused (the running config stays).");
-        w.Sample("fastlb_config_reloads_total", reloads.Applied, "result", "ok");
-        w.Sample("fastlb_config_reloads_total", reloads.Refused, "result", "error");
-        w.Family("fastlb_config_generation", "gauge", "Config generation running: 1 at start, one more per reload applied.");
-        w.Sample("fastlb_config_generation", reloads.Generation);
-        w.Family("fastlb_config_last_reload_successful", "gauge", "0 when the last reload was refused, else 1.");
-        w.Sample("fastlb_config_last_reload_successful", reloads.Last is null || reloads.Last.Outcome == ReloadOutcome.Applied ? 1 : 0);
-        w.Family("fastlb_config_last_reload_success_timestamp_seconds", "gauge", "When the running config was loaded (start or last reload applied), Unix seconds.");
-        w.Sample("fastlb_config_last_reload_success_timestamp_seconds", reloads.LoadedAt.ToUnixTimeMilliseconds() / 1000.0);
-        if (server.Model is { } watcher)
-        {
-            Model.ModelState state = watcher.State;
-            w.Family("fastlb_model_loaded", "gauge", "1 when the fastlb policy has a latency model.");
-            w.Sample("fastlb_model_loaded", state.Model is null ? 0 : 1);
-            w.Family("fastlb_model_reloads_total", "counter", "New model files swapped in since start.");
-            w.Sample("fastlb_model_reloads_total", state.Reloads);
-            w.Family("fastlb_model_reload_failures_total", "counter", "Model files refused since start (the model in use stays).");
-            w.Sample("fastlb_model_reload_failures_total", state.Failures);
-        }
-
         return w.ToString();
     }
 
-    private static void ForEachBackend(IAdminView server, Action<PoolRuntime, BackendRuntime> action)
+    private Series<Counter> Counter(string name, string help, params string[] labelNames) =>
+        new(_factory.CreateCounter(name, help, labelNames));
+
+    private T Add<T>(T series)
+        where T : ISeries
     {
-        foreach (PoolRuntime pool in server.Pools)
+        _all.Add(series);
+        return series;
+    }
+
+    private interface ISeries
+    {
+        /// <summary>Removes the label sets not set since the last call: their pool or backend is gone.</summary>
+        void RemoveUnseen();
+    }
+
+    /// <summary>The labelled series of one family and the object that counts each.</summary>
+    private sealed class Series<T>(T collector) : ISeries
+        where T : class, ICollector
+    {
+        private readonly Dictionary<string, (string[] Labels, object? Source)> _live = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+        /// <summary>Sets a counter's series to <paramref name="value"/> counted by <paramref name="source"/>.</summary>
+        public void Count(object source, double value, params string[] labels)
         {
-            foreach (BackendRuntime backend in pool.Backends)
+            if (Track(source, labels))
             {
-                action(pool, backend);
+                ((Counter)(object)collector).RemoveLabelled(labels);
+            }
+
+            ((Counter)(object)collector).WithLabels(labels).IncTo(value);
+        }
+
+        /// <summary>Sets a gauge's series.</summary>
+        public void Set(double value, params string[] labels)
+        {
+            Track(null, labels);
+            ((Gauge)(object)collector).WithLabels(labels).Set(value);
+        }
+
+        public void RemoveUnseen()
+        {
+            foreach (string key in _live.Keys.Where(k => !_seen.Contains(k)).ToList())
+            {
+                Remove(_live[key].Labels);
+                _live.Remove(key);
+            }
+
+            _seen.Clear();
+        }
+
+        // True when the series existed, counted by another object: the caller starts it again.
+        private bool Track(object? source, string[] labels)
+        {
+            string key = string.Join('\u0001', labels);
+            _seen.Add(key);
+            bool replaced = _live.TryGetValue(key, out var known) && !ReferenceEquals(known.Source, source);
+            _live[key] = (labels, source);
+            return replaced;
+        }
+
+        private void Remove(string[] labels)
+        {
+            switch (collector)
+            {
+                case Counter counter:
+                    counter.RemoveLabelled(labels);
+                    break;
+                case Gauge gauge:
+                    gauge.RemoveLabelled(labels);
+                    break;
             }
         }
     }
