@@ -103,7 +103,8 @@ internal sealed class RuntimeBuilder(TimeProvider time, int inputBufferBytes)
                 continue;
             }
 
-            sameSet &= ReferenceEquals(old!.Backends[i], kept);
+            // Short-circuit: a kept backend may now sit past the end of the old, shorter list.
+            sameSet = sameSet && ReferenceEquals(old!.Backends[i], kept);
             states[i] = kept.State;
             if (kept.State.Weight != backend.Weight)
             {

@@ -58,6 +58,33 @@ public sealed class ConfigReloadTests : IDisposable
     }
 
     [Fact]
+    public async Task Reload_BackendAddedBeforeAKeptOne_AppliedAndKeptStateStays()
+    {
+        // The kept backend moves from position 0 to 1, past the end of the old list.
+        await using TestBackend a = await TestBackend.StartAsync("a");
+        await using TestBackend b = await TestBackend.StartAsync("b");
+        File.WriteAllText(_path, OnePool("round_robin", b.Address));
+        await using ProxyHost proxy = await ProxyHost.StartFromFileAsync(_path);
+        using var client = new HttpClient { BaseAddress = proxy.BaseUri };
+        Assert.Equal("hello from b", await client.GetStringAsync("/hello"));
+        var kept = proxy.Server.Pools[0].Backends[0].State;
+
+        File.WriteAllText(_path, OnePool("round_robin", a.Address, b.Address));
+        ReloadResult result = await proxy.Server.ReloadAsync();
+
+        Assert.Equal(ReloadOutcome.Applied, result.Outcome);
+        Assert.Contains($"pool 'main': backend {a.Address} added", result.Changes);
+        Assert.Same(kept, proxy.Server.Pools[0].Backends[1].State);
+        var bodies = new List<string>();
+        for (int i = 0; i < 10; i++)
+        {
+            bodies.Add(await client.GetStringAsync("/hello"));
+        }
+
+        Assert.Equal(5, bodies.Count(x => x == "hello from a"));
+    }
+
+    [Fact]
     public async Task Reload_BackendRemoved_InFlightRequestFinishesAndNoRequestFails()
     {
         await using TestBackend a = await TestBackend.StartAsync("a");
