@@ -35,7 +35,7 @@ public struct BackendLease
     /// <summary>The backend's index in the balancer's backends.</summary>
     public readonly int Index => _request.PickedIndex;
 
-    /// <summary>The request as it was when picked: <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/> filled.</summary>
+    /// <summary>The request as it was when picked: <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/> filled; still readable after <see cref="Complete"/>, for the attempt's log row.</summary>
     public readonly RequestFeatures Request => _request;
 
     /// <summary>What the policy noted at the pick.</summary>

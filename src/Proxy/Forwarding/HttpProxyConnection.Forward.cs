@@ -222,7 +222,6 @@ internal sealed partial class HttpProxyConnection
         double latencyMs = time.GetElapsedTime(exchange.Started, now).TotalMilliseconds;
         double ttfbMs = exchange.FirstByte == 0 ? latencyMs : time.GetElapsedTime(exchange.Started, exchange.FirstByte).TotalMilliseconds;
         var outcome = new RequestOutcome(latencyMs, ttfbMs, status, error);
-        RequestFeatures features = exchange.Lease.Request;
         exchange.Lease.Complete(outcome);
         backend.Metrics.CountRequest(error == OutcomeError.None ? status : 0);
         exchange.Pool.Latency.Observe(latencyMs);
@@ -230,6 +229,8 @@ internal sealed partial class HttpProxyConnection
         RequestLogWriter? log = _context.Log;
         if (log is not null)
         {
+            // The completed lease still holds the request as it was picked (method, size, pool in flight).
+            RequestFeatures features = exchange.Lease.Request;
             var entry = new RequestLogEntry
             {
                 TsUnixMs = exchange.UnixMs,

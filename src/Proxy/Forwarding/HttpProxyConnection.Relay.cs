@@ -171,7 +171,7 @@ internal sealed partial class HttpProxyConnection
 
         exchange.ClientKeepAlive = !closeClient && copied == CopyStatus.Done && bodyOk;
         // An upstream aborted while the body copy ran is closed even when the copy then finished (a race with its
-        // last flush): it must never go back to the keep-alive pool (issue 15).
+        // last flush): it must never go back to the keep-alive pool.
         return _response.KeepAlive && _response.Framing != BodyFraming.CloseDelimited && copied == CopyStatus.Done && bodyOk && !upstreamAborted
             ? SendResult.Reusable
             : SendResult.Close;
@@ -216,7 +216,8 @@ internal sealed partial class HttpProxyConnection
 
     /// <summary>
     /// Waits for the request body copy. Done: the whole body went through, so the client's input is at the next
-    /// request. UpstreamAborted: the upstream connection was closed here and must not be pooled.
+    /// request (and the upstream may be pooled unless aborted). UpstreamAborted: the upstream connection was
+    /// closed here and must not be pooled even if the copy then ended Done.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(bool Done, bool UpstreamAborted)> FinishRequestBodyAsync(
@@ -249,7 +250,7 @@ internal sealed partial class HttpProxyConnection
             _context.Metrics.CountRejection(reason);
         }
 
-        return (status == CopyStatus.Done, aborted || status != CopyStatus.Done);
+        return (status == CopyStatus.Done, aborted);
     }
 
     /// <summary>Ends an exchange that got no usable response: answers <paramref name="status"/> if nothing was sent yet.</summary>

@@ -133,7 +133,7 @@ internal static partial class HttpHeadParser
     /// <summary>
     /// RFC 9110 8.6: <c>Content-Length = 1*DIGIT</c>. Differing values are refused (RFC 9112 6.3 (5)), and
     /// Content-Length with Transfer-Encoding is smuggling (6.1). In a response, a list or repeated lines of one value
-    /// are accepted as that value; in a request any second value is refused too (issue 15): the head is forwarded as
+    /// are accepted as that value; in a request any second value is refused too: the head is forwarded as
     /// it came, so the backend would see the repetition and might frame it differently (or refuse it) where we
     /// accepted it. RFC 9112 6.3 (5) allows either; refusing is the one that leaves nothing ambiguous downstream.
     /// </summary>

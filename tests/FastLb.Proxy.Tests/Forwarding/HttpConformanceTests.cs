@@ -3,7 +3,7 @@ using FastLb.Proxy.Tests.Infrastructure;
 namespace FastLb.Proxy.Tests.Forwarding;
 
 /// <summary>
-/// Defects an HTTP/1.1 conformance and smuggling corpus found (issue 15), each checked against a raw backend that
+/// Framing defects of the kinds request-smuggling corpora probe, each checked against a raw backend that
 /// records exactly the bytes it received, with a follow-up request where keep-alive must go on.
 /// </summary>
 public sealed class HttpConformanceTests
