@@ -13,7 +13,7 @@ namespace FastLb.Policy;
 /// (written by completions, and also the <see cref="Requests"/> count), so a completion costs one
 /// interlocked add where a decrement of in-flight and an increment of requests cost two.</para>
 /// <para>The layout is explicit, against false sharing: what picks read and almost nobody writes
-/// (id, weight, availability, the health report and the values derived from it) lies on the
+/// (id, weight, availability, slow-start share, the health report and the values derived from it) lies on the
 /// first line; what every request writes (started, ended, failures, the two EWMAs) lies 64 B or
 /// more away, and the object is padded so the next backend's read-mostly line is not the one
 /// this backend's requests write. About 220 B per backend. Started and ended share their line on
@@ -39,8 +39,9 @@ public sealed class BackendState
     [FieldOffset(16)]
     private volatile int _weight;
 
+    // Why the backend is out of rotation (OutReason bits); 0 when it is in.
     [FieldOffset(20)]
-    private volatile bool _available = true;
+    private int _out;
 
     [FieldOffset(24)]
     private double _cpuFraction = -1;
@@ -50,6 +51,14 @@ public sealed class BackendState
 
     [FieldOffset(36)]
     private byte _reportedStatus;
+
+    // 1 while a half-open circuit breaker offers one probe request (taken by the first pick).
+    [FieldOffset(40)]
+    private int _probeOffered;
+
+    // Share of its picks a backend takes while it ramps up after coming back (slow start); 1 when full.
+    [FieldOffset(48)]
+    private double _share = 1.0;
 
     // Written by every pick and every completion: one line, so a request (a pick, then its
     // completion, often on the same core) takes one line, not two.
@@ -93,8 +102,15 @@ public sealed class BackendState
         }
     }
 
-    /// <summary>False while health checks or passive ejection keep the backend out of rotation.</summary>
-    public bool IsAvailable => _available;
+    /// <summary>False while health checks, the circuit breaker or outlier ejection keep the backend out of rotation.</summary>
+    public bool IsAvailable => Volatile.Read(ref _out) == 0;
+
+    /// <summary>Why the backend is out of rotation; <see cref="OutReason.None"/> when it is in.</summary>
+    public OutReason Out => (OutReason)Volatile.Read(ref _out);
+
+    /// <summary>The share of its picks the backend keeps while it ramps up after coming back, in (0, 1]; 1 when not ramping.</summary>
+    /// <remarks><see cref="Balancer.Acquire"/> sends the rest elsewhere, so slow start works the same under every policy.</remarks>
+    public double Share => Volatile.Read(ref _share);
 
     /// <summary>Requests sent to this backend that have not ended.</summary>
     /// <remarks>Ended is read before started: every end follows its start, so the difference is never negative.</remarks>
@@ -132,8 +148,48 @@ public sealed class BackendState
     /// <summary>Status of the last health report.</summary>
     internal HealthStatus ReportedStatus => (HealthStatus)Volatile.Read(ref _reportedStatus);
 
-    /// <summary>Takes the backend in or out of rotation.</summary>
-    public void SetAvailable(bool available) => _available = available;
+    /// <summary>Takes the backend in or out of rotation for its health (active checks, connect probes).</summary>
+    public void SetAvailable(bool available) => SetOut(OutReason.Health, !available);
+
+    /// <summary>Sets or clears one reason the backend is out of rotation; it is in only when no reason is set.</summary>
+    public void SetOut(OutReason reason, bool isOut)
+    {
+        if (isOut)
+        {
+            Interlocked.Or(ref _out, (int)reason);
+        }
+        else
+        {
+            Interlocked.And(ref _out, ~(int)reason);
+        }
+    }
+
+    /// <summary>Sets the share of its picks the backend keeps (slow start), clamped to (0, 1].</summary>
+    public void SetShare(double share) => Volatile.Write(ref _share, Math.Clamp(share, 0.01, 1.0));
+
+    /// <summary>Offers one probe request (a half-open circuit breaker): the backend is back in rotation until a pick takes the probe.</summary>
+    internal void OfferProbe()
+    {
+        Volatile.Write(ref _probeOffered, 1);
+        SetOut(OutReason.Breaker, false);
+    }
+
+    /// <summary>Withdraws an offered probe that no pick took.</summary>
+    internal void WithdrawProbe() => Volatile.Write(ref _probeOffered, 0);
+
+    /// <summary>Called for every pick of this backend: the pick that takes an offered probe puts the backend out again until the probe's outcome.</summary>
+    /// <returns>True for the pick that took the probe.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TakeProbe()
+    {
+        if (Volatile.Read(ref _probeOffered) == 0 || Interlocked.Exchange(ref _probeOffered, 0) == 0)
+        {
+            return false;
+        }
+
+        SetOut(OutReason.Breaker, true);
+        return true;
+    }
 
     /// <summary>Publishes a new health report.</summary>
     /// <remarks>The derived values are written before the report: a pick racing with this call
@@ -184,7 +240,7 @@ public sealed class BackendState
         Volatile.Write(ref _ewmaLatencyMs, source.EwmaLatencyMs);
         Volatile.Write(ref _ewmaErrorRate, source.EwmaErrorRate);
         SetHealth(source.Health);
-        _available = source.IsAvailable;
+        Volatile.Write(ref _out, (int)source.Out);
         _weight = source.Weight;
     }
 

@@ -16,6 +16,9 @@ public sealed class Balancer
     private readonly BackendState[] _backends;
     private int _inFlight;
     private long _shed;
+    private long _failOpen;
+    private long _deferred;
+    private uint _failOpenCursor;
 #if DEBUG
     private readonly ConcurrentDictionary<long, byte> _outstanding = new();
     private long _leases;
@@ -42,11 +45,46 @@ public sealed class Balancer
     /// <summary>Requests the policy shed (<see cref="IRoutingPolicy.Shed"/>) since this balancer was built.</summary>
     public long Shed => Interlocked.Read(ref _shed);
 
+    /// <summary>Picks made while the pool failed open: every backend was out for passive reasons only (circuit breaker, outlier ejection), so one was tried anyway.</summary>
+    public long FailOpenPicks => Interlocked.Read(ref _failOpen);
+
+    /// <summary>Picks of a ramping backend (<see cref="BackendState.Share"/> below 1) sent to another backend instead.</summary>
+    public long DeferredPicks => Interlocked.Read(ref _deferred);
+
+    /// <summary>True while no backend is in rotation and at least one is out for passive reasons only, so requests go to those (fail open).</summary>
+    public bool IsFailingOpen
+    {
+        get
+        {
+            bool passiveOnly = false;
+            foreach (BackendState backend in _backends)
+            {
+                OutReason reasons = backend.Out;
+                if (reasons == OutReason.None)
+                {
+                    return false;
+                }
+
+                passiveOnly |= (reasons & ~OutReason.Passive) == 0;
+            }
+
+            return passiveOnly;
+        }
+    }
+
     /// <summary>Picks a backend for <paramref name="request"/> and, on success, starts an attempt on it in <paramref name="lease"/>.</summary>
     /// <returns>The backend's index in <see cref="Backends"/>, <see cref="IRoutingPolicy.NoBackend"/> or
     /// <see cref="IRoutingPolicy.Shed"/>; the lease is filled only for an index.</returns>
     /// <exception cref="InvalidOperationException"><paramref name="lease"/> still holds an attempt that was never completed.</exception>
-    /// <remarks>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</remarks>
+    /// <remarks>
+    /// <para>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</para>
+    /// <para>Three things here apply to every policy alike. A backend ramping up after coming back
+    /// (<see cref="BackendState.Share"/> below 1) keeps only that share of its picks; the rest are
+    /// picked again without it. When the policy finds no backend and some are out only for passive
+    /// reasons (<see cref="OutReason.Passive"/>), the pool fails open: those are tried in turn rather
+    /// than refusing every request. And the pick that takes a half-open breaker's probe puts that
+    /// backend out again until the probe's outcome.</para>
+    /// </remarks>
     public int Acquire(ref RequestFeatures request, ref BackendLease lease)
     {
         request.PoolInFlight = Volatile.Read(ref _inFlight);
@@ -60,14 +98,66 @@ public sealed class Balancer
                 return IRoutingPolicy.Shed;
             }
 
-            return IRoutingPolicy.NoBackend;
+            index = PickFailOpen(request.ExcludeIndex);
+            if (index < 0)
+            {
+                return IRoutingPolicy.NoBackend;
+            }
+
+            note = PickNote.None;
+        }
+        else if (_backends[index].Share < 1.0 && request.ExcludeIndex < 0)
+        {
+            index = Defer(ref request, index, ref note);
         }
 
+        _backends[index].TakeProbe();
         request.PickedIndex = index;
         lease.Start(this, request, note);
         _backends[index].OnStarted();
         Interlocked.Increment(ref _inFlight);
         return index;
+    }
+
+    /// <summary>Slow start: keeps the pick of a ramping backend with probability <see cref="BackendState.Share"/>, else picks again without it.</summary>
+    private int Defer(ref RequestFeatures request, int index, ref PickNote note)
+    {
+        if (Random.Shared.NextDouble() < _backends[index].Share)
+        {
+            return index;
+        }
+
+        request.ExcludeIndex = index;
+        PickNote other = PickNote.None;
+        int again = Policy.Pick(_backends, request, ref other);
+        request.ExcludeIndex = -1;
+        if ((uint)again >= (uint)_backends.Length)
+        {
+            // Nothing else to pick: the ramping backend takes it.
+            return index;
+        }
+
+        Interlocked.Increment(ref _deferred);
+        note = other;
+        return again;
+    }
+
+    /// <summary>Fail open: the next backend, in turn, that is out only for passive reasons; -1 when there is none.</summary>
+    private int PickFailOpen(int exclude)
+    {
+        int count = _backends.Length;
+        uint start = Interlocked.Increment(ref _failOpenCursor);
+        for (int i = 0; i < count; i++)
+        {
+            int index = (int)((start + (uint)i) % (uint)count);
+            if (index != exclude && (_backends[index].Out & ~OutReason.Passive) == 0)
+            {
+                Interlocked.Increment(ref _failOpen);
+                return index;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Returns the index of <paramref name="backend"/> in <see cref="Backends"/>, or -1.</summary>

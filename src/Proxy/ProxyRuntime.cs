@@ -22,6 +22,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     private readonly TextWriter _log;
     private ModelWatcher? _model;
     private HealthChecker? _health;
+    private PassiveMonitor? _passive;
     private ITimer? _refresher;
 
     /// <summary>Builds the first generation of <paramref name="config"/>; health checks and the refresher start with <see cref="Start"/>.</summary>
@@ -43,12 +44,16 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     /// <summary>The latency model watcher, once a policy uses a model.</summary>
     public ModelWatcher? Model => Volatile.Read(ref _model);
 
-    /// <summary>Starts health checks and, when a policy wants it, the periodic refresh.</summary>
+    /// <summary>The passive watch (breakers, outlier ejection, slow start, retry budgets), once started.</summary>
+    public PassiveMonitor? Passive => _passive;
+
+    /// <summary>Starts health checks, the passive watch and, when a policy wants it, the periodic refresh.</summary>
     public void Start()
     {
         RoutingSnapshot routing = Routing.Current;
         _health = new HealthChecker(routing.Pools, _time);
         _health.Start();
+        _passive = new PassiveMonitor(Routing, _time);
         EnsureRefresher(routing);
     }
 
@@ -161,6 +166,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _refresher?.Dispose();
+        _passive?.Dispose();
         Model?.Dispose();
         if (_health is not null)
         {

@@ -33,7 +33,8 @@ internal sealed class ProxyExposition
     private readonly List<ISeries> _all = [];
 
     private readonly Series<Counter> _requests, _shed, _retries, _opened, _reused, _connectFailures, _rejections, _errors, _tcpBytes, _refused, _reloads;
-    private readonly Series<Gauge> _inFlight, _available;
+    private readonly Series<Counter> _breakerOpened, _ejections, _failOpenPicks, _budgetExhausted, _timeouts;
+    private readonly Series<Gauge> _inFlight, _available, _breakerState, _ejected, _share, _failingOpen, _budgetLeft;
     private readonly Counter _accepted, _acceptFailures, _logWritten, _logDropped, _logLost;
     private readonly Gauge _active, _generation, _lastReloadOk, _lastReloadAt;
     private Gauge? _modelLoaded;
@@ -46,9 +47,19 @@ internal sealed class ProxyExposition
         _factory = Prometheus.Metrics.WithCustomRegistry(_registry);
         _requests = Add(Counter("fastlb_requests_total", "Requests proxied, by pool, backend, status class and policy.", "pool", "backend", "status_class", "policy"));
         _shed = Add(Counter("fastlb_requests_shed_total", "Requests (tcp: connections) the policy shed, predicting no answer within the pool's deadlineMs, by pool; http answers 503 with Retry-After, tcp closes the connection.", "pool"));
-        _retries = Add(Counter("fastlb_retries_total", "Failed attempts sent again (a refused or timed-out connect, or an http request without a body whose kept-alive connection the backend had closed), by pool; every attempt is also counted in fastlb_requests_total.", "pool"));
+        _retries = Add(Counter("fastlb_retries_total", "Failed attempts sent again by the retry rule (a failed connect, a kept-alive connection the backend had closed, a 503 with Retry-After: 0, and for idempotent requests the route's timeouts and statuses), by pool; every attempt is also counted in fastlb_requests_total.", "pool"));
+        _budgetExhausted = Add(Counter("fastlb_retry_budget_exhausted_total", "Retries the rule allowed and the pool's retry budget refused, by pool.", "pool"));
+        _budgetLeft = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_retry_budget_remaining", "Retries the pool's budget still allows now, by pool.", ["pool"])));
+        _timeouts = Add(Counter("fastlb_timeouts_total", "Timeouts by pool and kind (connect, response_head, total).", "pool", "kind"));
+        _failingOpen = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_pool_failing_open", "1 while every backend of the pool is out for passive reasons only (breaker, outlier ejection) and requests go to them anyway.", ["pool"])));
+        _failOpenPicks = Add(Counter("fastlb_pool_fail_open_picks_total", "Picks made while the pool failed open, by pool.", "pool"));
+        _breakerState = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_backend_breaker_state", "Circuit breaker per backend: 0 closed, 1 open, 2 half-open (a probe offered), 3 probing.", ["pool", "backend"])));
+        _breakerOpened = Add(Counter("fastlb_backend_breaker_opened_total", "Times the backend's circuit breaker opened.", "pool", "backend"));
+        _ejected = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_backend_ejected", "1 while the backend is ejected as a latency outlier.", ["pool", "backend"])));
+        _ejections = Add(Counter("fastlb_backend_ejections_total", "Times the backend was ejected as a latency outlier.", "pool", "backend"));
+        _share = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_backend_slow_start_share", "Share of its picks the backend keeps while it ramps up after coming back (slow start); 1 when not ramping.", ["pool", "backend"])));
         _inFlight = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_backend_in_flight", "Requests in flight per backend.", ["pool", "backend"])));
-        _available = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_backend_available", "1 when the backend is in rotation, 0 when ejected.", ["pool", "backend"])));
+        _available = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_backend_available", "1 when the backend is in rotation, 0 when out (failed health check, open circuit breaker or outlier ejection).", ["pool", "backend"])));
         _opened = Add(Counter("fastlb_upstream_connections_opened_total", "Connections opened to backends.", "pool", "backend"));
         _reused = Add(Counter("fastlb_upstream_connections_reused_total", "Requests sent on a pooled keep-alive connection.", "pool", "backend"));
         _connectFailures = Add(Counter("fastlb_upstream_connect_failures_total", "Failed connects to backends.", "pool", "backend"));
@@ -102,6 +113,15 @@ internal sealed class ProxyExposition
         {
             _shed.Count(pool.Metrics, pool.Metrics.Shed, pool.Name);
             _retries.Count(pool.Metrics, pool.Metrics.Retries, pool.Name);
+            _budgetExhausted.Count(pool.RetryBudget, pool.RetryBudget.Exhausted, pool.Name);
+            _budgetLeft.Set(pool.RetryBudget.Allowance, pool.Name);
+            foreach (TimeoutKind kind in Enum.GetValues<TimeoutKind>())
+            {
+                _timeouts.Count(pool.Metrics, pool.Metrics.Timeouts(kind), pool.Name, PoolMetrics.TimeoutKinds[(int)kind]);
+            }
+
+            _failingOpen.Set(pool.Balancer.IsFailingOpen ? 1 : 0, pool.Name);
+            _failOpenPicks.Count(pool.Balancer, pool.Balancer.FailOpenPicks, pool.Name);
             foreach (BackendRuntime backend in pool.Backends)
             {
                 string address = backend.Config.Address;
@@ -115,6 +135,11 @@ internal sealed class ProxyExposition
                 _opened.Count(backend.Metrics, backend.Metrics.ConnectionsOpened, pool.Name, address);
                 _reused.Count(backend.Metrics, backend.Metrics.ConnectionsReused, pool.Name, address);
                 _connectFailures.Count(backend.Metrics, backend.Metrics.ConnectFailures, pool.Name, address);
+                _breakerState.Set((int)backend.Breaker.State, pool.Name, address);
+                _breakerOpened.Count(backend.Breaker, backend.Breaker.Opened, pool.Name, address);
+                _ejected.Set(backend.Watch.IsEjected ? 1 : 0, pool.Name, address);
+                _ejections.Count(backend.Watch, backend.Watch.Ejections, pool.Name, address);
+                _share.Set(backend.State.Share, pool.Name, address);
             }
         }
 

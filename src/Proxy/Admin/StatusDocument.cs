@@ -51,6 +51,18 @@ internal static class StatusDocument
                 w.WriteString("name", pool.Name);
                 w.WriteString("policy", pool.Config.Policy);
                 w.WriteNumber("in_flight", pool.Balancer.InFlight);
+                w.WriteBoolean("failing_open", pool.Balancer.IsFailingOpen);
+                w.WriteNumber("fail_open_picks", pool.Balancer.FailOpenPicks);
+                w.WriteNumber("retries", pool.Metrics.Retries);
+                w.WriteNumber("retry_budget_remaining", pool.RetryBudget.Allowance);
+                w.WriteNumber("retry_budget_exhausted", pool.RetryBudget.Exhausted);
+                w.WriteStartObject("timeouts");
+                foreach (TimeoutKind kind in Enum.GetValues<TimeoutKind>())
+                {
+                    w.WriteNumber(PoolMetrics.TimeoutKinds[(int)kind], pool.Metrics.Timeouts(kind));
+                }
+
+                w.WriteEndObject();
                 w.WriteStartArray("backends");
                 foreach (BackendRuntime backend in pool.Backends)
                 {
@@ -59,6 +71,24 @@ internal static class StatusDocument
                     w.WriteString("id", backend.Config.Address);
                     w.WriteNumber("weight", state.Weight);
                     w.WriteBoolean("available", state.IsAvailable);
+                    w.WriteStartArray("out_reasons");
+                    foreach (OutReason reason in (ReadOnlySpan<OutReason>)[OutReason.Health, OutReason.Breaker, OutReason.Ejected])
+                    {
+                        if ((state.Out & reason) != 0)
+                        {
+                            w.WriteStringValue(reason.ToString().ToLowerInvariant());
+                        }
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartObject("breaker");
+                    w.WriteString("state", BreakerLabel(backend.Breaker.State));
+                    w.WriteNumber("opened", backend.Breaker.Opened);
+                    w.WriteNumber("cool_down_ms", backend.Breaker.CoolDownMs);
+                    w.WriteEndObject();
+                    w.WriteBoolean("ejected", backend.Watch.IsEjected);
+                    w.WriteNumber("ejections", backend.Watch.Ejections);
+                    w.WriteNumber("slow_start_share", Math.Round(state.Share, 3));
                     w.WriteNumber("in_flight", state.InFlight);
                     w.WriteNumber("requests", state.Requests);
                     w.WriteNumber("failures", state.Failures);
@@ -139,6 +169,14 @@ internal static class StatusDocument
 
         return stream.ToArray();
     }
+
+    private static string BreakerLabel(BreakerState state) => state switch
+    {
+        BreakerState.Closed => "closed",
+        BreakerState.Open => "open",
+        BreakerState.HalfOpen => "half_open",
+        _ => "probing",
+    };
 
     private static void WriteConfig(Utf8JsonWriter w, IAdminView server)
     {

@@ -128,11 +128,36 @@ internal static class ConfigDiff
         {
             changes.Add($"pool '{next.Name}': deadlineMs {Deadline(running.DeadlineMs)} -> {Deadline(next.DeadlineMs)}");
         }
+
+        if (running.Breaker != next.Breaker || !running.BreakerStatuses.SequenceEqual(next.BreakerStatuses))
+        {
+            changes.Add($"pool '{next.Name}': breaker changed");
+        }
+
+        if (!SameOutlier(running.Outlier, next.Outlier))
+        {
+            changes.Add($"pool '{next.Name}': outlierDetection changed");
+        }
+
+        if (running.SlowStartMs != next.SlowStartMs)
+        {
+            changes.Add(string.Create(CultureInfo.InvariantCulture, $"pool '{next.Name}': slowStartMs {running.SlowStartMs} -> {next.SlowStartMs}"));
+        }
+
+        if (running.RetryBudgetPercent != next.RetryBudgetPercent || running.RetryBudgetMinPerSecond != next.RetryBudgetMinPerSecond)
+        {
+            changes.Add($"pool '{next.Name}': retryBudget changed");
+        }
     }
+
+    private static bool SameOutlier(OutlierOptions? a, OutlierOptions? b) =>
+        a is null ? b is null : b is not null && a.Ratio == b.Ratio && a.WindowMs == b.WindowMs && a.MinLatencyMs == b.MinLatencyMs
+            && a.BaseEjectionMs == b.BaseEjectionMs && a.MaxEjectionMs == b.MaxEjectionMs && a.MaxEjectedPercent == b.MaxEjectedPercent;
 
     /// <summary>True when two health checks (either may be absent) poll the same way.</summary>
     public static bool SameHealthCheck(HealthCheckOptions? a, HealthCheckOptions? b) =>
-        a is null ? b is null : b is not null && a.Path == b.Path && a.IntervalMs == b.IntervalMs && a.TimeoutMs == b.TimeoutMs;
+        a is null ? b is null : b is not null && a.Path == b.Path && a.IntervalMs == b.IntervalMs && a.TimeoutMs == b.TimeoutMs
+            && a.Type == b.Type && a.Fails == b.Fails && a.Passes == b.Passes && a.Statuses.SequenceEqual(b.Statuses);
 
     private static void Limit(string name, long running, long next, List<string> changes)
     {

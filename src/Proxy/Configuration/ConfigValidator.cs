@@ -72,6 +72,39 @@ internal static class ConfigValidator
 
                 Positive(check.IntervalMs, $"{at}.healthCheck.intervalMs", errors);
                 Positive(check.TimeoutMs, $"{at}.healthCheck.timeoutMs", errors);
+                Positive(check.Fails, $"{at}.healthCheck.fails", errors);
+                Positive(check.Passes, $"{at}.healthCheck.passes", errors);
+                if (check.Type is not ("http" or "tcp"))
+                {
+                    errors.Add($"{at}.healthCheck.type: must be 'http' or 'tcp', got '{check.Type}'");
+                }
+
+                if (check.Statuses is null || check.Statuses.Count == 0 || check.Statuses.Exists(s => s is < 100 or > 599))
+                {
+                    errors.Add($"{at}.healthCheck.statuses: must list HTTP statuses between 100 and 599");
+                }
+            }
+
+            BreakerSettings breaker = ValidateBreaker(pool.Breaker ?? new BreakerOptions(), $"{at}.breaker", errors);
+            if (pool.OutlierDetection is { } outlier)
+            {
+                ValidateOutlier(outlier, $"{at}.outlierDetection", errors);
+            }
+
+            if (pool.SlowStartMs < 0)
+            {
+                errors.Add($"{at}.slowStartMs: must not be negative, got {pool.SlowStartMs}");
+            }
+
+            RetryBudgetOptions budget = pool.RetryBudget ?? new RetryBudgetOptions();
+            if (budget.Percent is < 0 or > 100 || double.IsNaN(budget.Percent))
+            {
+                errors.Add($"{at}.retryBudget.percent: must be between 0 and 100, got {budget.Percent}");
+            }
+
+            if (budget.MinPerSecond < 0 || double.IsNaN(budget.MinPerSecond))
+            {
+                errors.Add($"{at}.retryBudget.minPerSecond: must not be negative, got {budget.MinPerSecond}");
             }
 
             HashKeySource? hashKey = HashKeySource.Parse(pool.HashKey);
@@ -85,7 +118,17 @@ internal static class ConfigValidator
                 Positive(deadline, $"{at}.deadlineMs", errors);
             }
 
-            pools.Add(new PoolConfig(pool.Name ?? "", pool.Policy ?? "", backends, pool.HealthCheck) { HashKey = hashKey ?? HashKeySource.Client, DeadlineMs = pool.DeadlineMs });
+            pools.Add(new PoolConfig(pool.Name ?? "", pool.Policy ?? "", backends, pool.HealthCheck)
+            {
+                HashKey = hashKey ?? HashKeySource.Client,
+                DeadlineMs = pool.DeadlineMs,
+                Breaker = breaker,
+                BreakerStatuses = [.. (pool.Breaker?.Statuses ?? [])],
+                Outlier = pool.OutlierDetection,
+                SlowStartMs = Math.Max(0, pool.SlowStartMs),
+                RetryBudgetPercent = budget.Percent,
+                RetryBudgetMinPerSecond = budget.MinPerSecond,
+            });
         }
 
         var listeners = new List<ListenerConfig>();
@@ -173,7 +216,18 @@ internal static class ConfigValidator
             }
 
             string? host = string.IsNullOrEmpty(route.Host) ? null : route.Host.ToLowerInvariant();
-            routes.Add(new RouteConfig(route.Listener ?? "", host, route.PathPrefix ?? "/", route.Pool ?? ""));
+            RetrySettings retry = ValidateRetry(route.Retry, $"{at}.retry", errors);
+            RouteTimeoutOptions timeouts = route.Timeouts ?? new RouteTimeoutOptions();
+            PositiveIfSet(timeouts.ConnectMs, $"{at}.timeouts.connectMs", errors);
+            PositiveIfSet(timeouts.ResponseHeaderMs, $"{at}.timeouts.responseHeaderMs", errors);
+            PositiveIfSet(timeouts.TotalMs, $"{at}.timeouts.totalMs", errors);
+            routes.Add(new RouteConfig(route.Listener ?? "", host, route.PathPrefix ?? "/", route.Pool ?? "")
+            {
+                Retry = retry,
+                ConnectTimeoutMs = timeouts.ConnectMs,
+                ResponseHeaderTimeoutMs = timeouts.ResponseHeaderMs,
+                TotalTimeoutMs = timeouts.TotalMs,
+            });
         }
 
         foreach (ListenerOptions listener in options.Listeners)
@@ -217,6 +271,117 @@ internal static class ConfigValidator
         }
 
         return new ProxyConfig(admin, listeners, routes, pools, limits, options.Model?.Path, log);
+    }
+
+    private static BreakerSettings ValidateBreaker(BreakerOptions breaker, string at, List<string> errors)
+    {
+        Positive(breaker.ConsecutiveFailures, $"{at}.consecutiveFailures", errors);
+        if (breaker.ErrorRate is < 0 or > 1 || double.IsNaN(breaker.ErrorRate))
+        {
+            errors.Add($"{at}.errorRate: must be between 0 (off) and 1, got {breaker.ErrorRate}");
+        }
+
+        Positive(breaker.MinRequests, $"{at}.minRequests", errors);
+        if (breaker.WindowMs is < 1000 or > 15000)
+        {
+            errors.Add($"{at}.windowMs: must be between 1000 and 15000, got {breaker.WindowMs}");
+        }
+
+        Positive(breaker.CoolDownMs, $"{at}.coolDownMs", errors);
+        if (breaker.MaxCoolDownMs < breaker.CoolDownMs)
+        {
+            errors.Add($"{at}.maxCoolDownMs: must be at least coolDownMs ({breaker.CoolDownMs}), got {breaker.MaxCoolDownMs}");
+        }
+
+        if (breaker.Statuses is null || breaker.Statuses.Exists(s => s is < 100 or > 599))
+        {
+            errors.Add($"{at}.statuses: must list HTTP statuses between 100 and 599");
+        }
+
+        return new BreakerSettings(
+            Math.Max(1, breaker.ConsecutiveFailures),
+            breaker.ErrorRate > 0 ? breaker.ErrorRate : double.PositiveInfinity,
+            Math.Max(1, breaker.MinRequests),
+            breaker.WindowMs,
+            Math.Max(1, breaker.CoolDownMs),
+            Math.Max(Math.Max(1, breaker.CoolDownMs), breaker.MaxCoolDownMs));
+    }
+
+    private static void ValidateOutlier(OutlierOptions outlier, string at, List<string> errors)
+    {
+        if (outlier.Ratio <= 1 || double.IsNaN(outlier.Ratio))
+        {
+            errors.Add($"{at}.ratio: must be above 1, got {outlier.Ratio}");
+        }
+
+        Positive(outlier.WindowMs, $"{at}.windowMs", errors);
+        if (outlier.MinLatencyMs < 0 || double.IsNaN(outlier.MinLatencyMs))
+        {
+            errors.Add($"{at}.minLatencyMs: must not be negative, got {outlier.MinLatencyMs}");
+        }
+
+        Positive(outlier.BaseEjectionMs, $"{at}.baseEjectionMs", errors);
+        if (outlier.MaxEjectionMs < outlier.BaseEjectionMs)
+        {
+            errors.Add($"{at}.maxEjectionMs: must be at least baseEjectionMs ({outlier.BaseEjectionMs}), got {outlier.MaxEjectionMs}");
+        }
+
+        if (outlier.MaxEjectedPercent is < 1 or > 100)
+        {
+            errors.Add($"{at}.maxEjectedPercent: must be between 1 and 100, got {outlier.MaxEjectedPercent}");
+        }
+    }
+
+    private static RetrySettings ValidateRetry(RetryOptions? retry, string at, List<string> errors)
+    {
+        if (retry is null)
+        {
+            return RetrySettings.Default;
+        }
+
+        Positive(retry.Attempts, $"{at}.attempts", errors);
+        if (retry.Attempts > 10)
+        {
+            errors.Add($"{at}.attempts: at most 10, got {retry.Attempts}");
+        }
+
+        bool onTimeout = false;
+        var statuses = new List<int>();
+        foreach (string on in retry.On ?? [])
+        {
+            if (on == "timeout")
+            {
+                onTimeout = true;
+            }
+            else if (int.TryParse(on, out int status) && status is >= 500 and <= 599)
+            {
+                statuses.Add(status);
+            }
+            else
+            {
+                errors.Add($"{at}.on: '{on}' is neither 'timeout' nor a 5xx status");
+            }
+        }
+
+        if (retry.BodyBytes < 0)
+        {
+            errors.Add($"{at}.bodyBytes: must not be negative, got {retry.BodyBytes}");
+        }
+
+        if (retry.BackoffMs < 0)
+        {
+            errors.Add($"{at}.backoffMs: must not be negative, got {retry.BackoffMs}");
+        }
+
+        return new RetrySettings(Math.Max(1, retry.Attempts), onTimeout, statuses, Math.Max(0, retry.BodyBytes), Math.Max(0, retry.BackoffMs));
+    }
+
+    private static void PositiveIfSet(int? value, string field, List<string> errors)
+    {
+        if (value is int set)
+        {
+            Positive(set, field, errors);
+        }
     }
 
     private static void Positive(long value, string field, List<string> errors)

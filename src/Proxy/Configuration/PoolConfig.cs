@@ -1,3 +1,5 @@
+using FastLb.Policy;
+
 namespace FastLb.Proxy.Configuration;
 
 /// <summary>A validated pool.</summary>
@@ -8,4 +10,36 @@ internal sealed record PoolConfig(string Name, string Policy, IReadOnlyList<Back
 
     /// <summary>How long a request may take before its client gives up, in ms; null when the pool has no deadline.</summary>
     public int? DeadlineMs { get; init; }
+
+    /// <summary>When each backend's circuit breaker opens and for how long.</summary>
+    public BreakerSettings Breaker { get; init; } = BreakerSettings.Default;
+
+    /// <summary>Response statuses the breaker counts as failures, besides transport errors and timeouts.</summary>
+    public IReadOnlyList<int> BreakerStatuses { get; init; } = [];
+
+    /// <summary>Latency outlier ejection; null when off.</summary>
+    public OutlierOptions? Outlier { get; init; }
+
+    /// <summary>Slow-start ramp in ms; 0 when off.</summary>
+    public int SlowStartMs { get; init; }
+
+    /// <summary>Retries allowed as a percentage of the pool's requests over the last 10 s.</summary>
+    public double RetryBudgetPercent { get; init; } = 20;
+
+    /// <summary>Retries allowed per second whatever the traffic.</summary>
+    public double RetryBudgetMinPerSecond { get; init; } = 3;
+
+    /// <summary>Whether the breaker counts <paramref name="status"/> as a failure.</summary>
+    public bool BreakerCounts(int status)
+    {
+        foreach (int s in BreakerStatuses)
+        {
+            if (s == status)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -65,6 +65,41 @@ internal sealed class RouteOptions
 
     /// <summary>The pool requests go to.</summary>
     public string? Pool { get; set; }
+
+    /// <summary>How requests of this route are retried; null keeps the defaults (<see cref="RetryOptions"/>).</summary>
+    public RetryOptions? Retry { get; set; }
+
+    /// <summary>Timeouts of this route that override the <c>limits</c> section; null keeps those.</summary>
+    public RouteTimeoutOptions? Timeouts { get; set; }
+}
+
+/// <summary>A route's retries beyond the always-safe ones (failed connect, closed kept-alive connection, 503 with <c>Retry-After: 0</c>).</summary>
+internal sealed class RetryOptions
+{
+    /// <summary>Attempts in all, the first included; 1 turns retries off.</summary>
+    public int Attempts { get; set; } = 3;
+
+    /// <summary>What else an idempotent request is retried on: <c>timeout</c> (no response head in time) and response statuses such as <c>502</c>, <c>503</c>, <c>504</c>.</summary>
+    public List<string> On { get; set; } = ["timeout"];
+
+    /// <summary>Largest request body kept for a retry (Content-Length bodies only).</summary>
+    public long BodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Base of the jittered exponential backoff between attempts, in ms; 0 retries at once.</summary>
+    public int BackoffMs { get; set; }
+}
+
+/// <summary>A route's own timeouts; each one left out falls back to the <c>limits</c> section.</summary>
+internal sealed class RouteTimeoutOptions
+{
+    /// <summary>Time to connect to a backend (502 when it runs out and no retry is left).</summary>
+    public int? ConnectMs { get; set; }
+
+    /// <summary>Time a backend has to send its response head (504).</summary>
+    public int? ResponseHeaderMs { get; set; }
+
+    /// <summary>Time the whole request may take, all attempts included: 504 before the response head, the connection closed after it.</summary>
+    public int? TotalMs { get; set; }
 }
 
 /// <summary>One backend pool.</summary>
@@ -89,6 +124,75 @@ internal sealed class PoolOptions
     /// <remarks>A policy that predicts latency (<c>fastlb</c> with a model) sheds a request it predicts would
     /// not be answered in time (503 at once); the other policies ignore it.</remarks>
     public int? DeadlineMs { get; set; }
+
+    /// <summary>Passive failure detection: each backend's circuit breaker.</summary>
+    public BreakerOptions Breaker { get; set; } = new();
+
+    /// <summary>Latency outlier ejection; null turns it off.</summary>
+    public OutlierOptions? OutlierDetection { get; set; }
+
+    /// <summary>Time over which a backend that comes back ramps from a tenth of its share to all of it; 0 turns slow start off.</summary>
+    public int SlowStartMs { get; set; }
+
+    /// <summary>The pool's retry budget.</summary>
+    public RetryBudgetOptions RetryBudget { get; set; } = new();
+}
+
+/// <summary>A backend's circuit breaker: when it opens, how long it stays open.</summary>
+internal sealed class BreakerOptions
+{
+    /// <summary>Failures in a row that open the circuit.</summary>
+    public int ConsecutiveFailures { get; set; } = 5;
+
+    /// <summary>Share of failed requests over <see cref="WindowMs"/> that opens the circuit, in (0, 1]; 0 turns the rate test off.</summary>
+    public double ErrorRate { get; set; } = 0.5;
+
+    /// <summary>Requests the window must hold before the error rate is judged.</summary>
+    public int MinRequests { get; set; } = 20;
+
+    /// <summary>Sliding window of the error rate, at most 15 s.</summary>
+    public int WindowMs { get; set; } = 10000;
+
+    /// <summary>Time open before one probe request is let through; doubles after each failed probe.</summary>
+    public int CoolDownMs { get; set; } = 1000;
+
+    /// <summary>Upper bound of the growing cool-down.</summary>
+    public int MaxCoolDownMs { get; set; } = 30000;
+
+    /// <summary>Response statuses counted as failures besides transport errors and timeouts (none by default).</summary>
+    public List<int> Statuses { get; set; } = [];
+}
+
+/// <summary>Latency outlier ejection.</summary>
+internal sealed class OutlierOptions
+{
+    /// <summary>A backend is an outlier when its smoothed latency exceeds this multiple of the median of the pool's other backends.</summary>
+    public double Ratio { get; set; } = 3;
+
+    /// <summary>Time it must stay an outlier before it is ejected.</summary>
+    public int WindowMs { get; set; } = 5000;
+
+    /// <summary>Latency below which no backend is an outlier, whatever the ratio.</summary>
+    public double MinLatencyMs { get; set; } = 5;
+
+    /// <summary>First ejection's length; each ejection in a row doubles it.</summary>
+    public int BaseEjectionMs { get; set; } = 10000;
+
+    /// <summary>Upper bound of the ejection's length.</summary>
+    public int MaxEjectionMs { get; set; } = 300000;
+
+    /// <summary>Largest share of the pool ejected at once, in percent (at least one backend always stays).</summary>
+    public int MaxEjectedPercent { get; set; } = 50;
+}
+
+/// <summary>Retries a pool accepts: a share of its requests over the last 10 s, with a floor.</summary>
+internal sealed class RetryBudgetOptions
+{
+    /// <summary>Retries allowed as a percentage of the pool's requests over the last 10 s.</summary>
+    public double Percent { get; set; } = 20;
+
+    /// <summary>Retries allowed per second whatever the traffic.</summary>
+    public double MinPerSecond { get; set; } = 3;
 }
 
 /// <summary>One backend.</summary>
@@ -112,6 +216,18 @@ internal sealed class HealthCheckOptions
 
     /// <summary>Time a check may take.</summary>
     public int TimeoutMs { get; set; } = 500;
+
+    /// <summary><c>http</c> (GET <see cref="Path"/>) or <c>tcp</c> (a connect).</summary>
+    public string Type { get; set; } = "http";
+
+    /// <summary>Failed checks in a row that take a backend out.</summary>
+    public int Fails { get; set; } = 1;
+
+    /// <summary>Passed checks in a row that bring it back.</summary>
+    public int Passes { get; set; } = 1;
+
+    /// <summary>HTTP statuses that pass.</summary>
+    public List<int> Statuses { get; set; } = [200];
 }
 
 /// <summary>Size and time limits (the <c>limits</c> section of the config).</summary>

@@ -14,14 +14,36 @@ internal sealed class Exchange
     /// <summary>The limits of the routing snapshot the request was read under; used until it ends.</summary>
     public LimitsOptions Limits { get; private set; } = null!;
 
+    /// <summary>The request as the policy sees it; a retry sets its exclusion here.</summary>
+    /// <remarks>A field, so that the retry rule updates it in place.</remarks>
+    public RequestFeatures Features;
+
     /// <summary>The current attempt's number, 0 for the first (see <see cref="RetryRule"/>).</summary>
     public int Attempt { get; set; }
+
+    /// <summary>How the request is retried: its route's settings, or the defaults for a listener's default pool.</summary>
+    public RetrySettings Retry { get; private set; } = RetrySettings.Default;
+
+    /// <summary>Time the backend has to send its response head, in ms (the route's, else the limit).</summary>
+    public int ResponseHeaderTimeoutMs { get; private set; }
+
+    /// <summary>Time to connect to a backend (the route's, else the limit).</summary>
+    public TimeSpan ConnectTimeout { get; private set; }
+
+    /// <summary>When the request's total timeout runs out (a timestamp); <see cref="long.MaxValue"/> for none.</summary>
+    public long TotalDeadline { get; private set; }
+
+    /// <summary>Bytes of request body kept in the input buffer for a retry (sent from there on every attempt); 0 when the body streams or there is none.</summary>
+    public long HeldBody { get; set; }
 
     /// <summary>The pool the request was routed to.</summary>
     public PoolRuntime Pool { get; private set; } = null!;
 
+    /// <summary>The matched route, null for a listener's default pool.</summary>
+    public RouteConfig? RouteConfig { get; private set; }
+
     /// <summary>The matched route's path prefix.</summary>
-    public string? Route { get; private set; }
+    public string? Route => RouteConfig?.PathPrefix;
 
     /// <summary>When the head was parsed (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long Started { get; private set; }
@@ -53,16 +75,24 @@ internal sealed class Exchange
     /// <summary>The transport or protocol error, if any.</summary>
     public OutcomeError Error { get; set; }
 
+    /// <summary>How the last attempt failed when it is retried.</summary>
+    public RetryableFailure RetryFailure { get; set; }
+
     /// <summary>Whether the client connection can take another request after this one.</summary>
     public bool ClientKeepAlive { get; set; }
 
     /// <summary>Starts a new request.</summary>
-    public void Reset(PoolRuntime pool, string? route, LimitsOptions limits, long started, long unixMs)
+    public void Reset(PoolRuntime pool, RouteConfig? route, LimitsOptions limits, long started, long unixMs, long frequency)
     {
         Limits = limits;
         Attempt = 0;
         Pool = pool;
-        Route = route;
+        RouteConfig = route;
+        Retry = route?.Retry ?? RetrySettings.Default;
+        ResponseHeaderTimeoutMs = route?.ResponseHeaderTimeoutMs ?? limits.ResponseHeaderTimeoutMs;
+        ConnectTimeout = TimeSpan.FromMilliseconds(route?.ConnectTimeoutMs ?? limits.UpstreamConnectTimeoutMs);
+        TotalDeadline = route?.TotalTimeoutMs is int total ? started + (total * frequency / 1000) : long.MaxValue;
+        HeldBody = 0;
         Started = started;
         UnixMs = unixMs;
         FirstByte = 0;
@@ -84,5 +114,6 @@ internal sealed class Exchange
         FirstByte = 0;
         Status = 0;
         Error = OutcomeError.None;
+        RetryFailure = RetryableFailure.None;
     }
 }

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using FastLb.Policy;
 using FastLb.Proxy.Http;
+using FastLb.Proxy.Metrics;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Forwarding;
@@ -11,27 +12,39 @@ internal sealed partial class HttpProxyConnection
 {
     /// <summary>Sends the request on <paramref name="upstream"/> and relays the response to the client.</summary>
     /// <param name="upstream">The connection to the picked backend.</param>
-    /// <param name="head">The input buffer the request head was parsed from (still unconsumed).</param>
-    /// <param name="hasBody">Whether a request body follows the head.</param>
+    /// <param name="head">The input buffer the request head was parsed from (still unconsumed), with the held body behind it (<see cref="Exchange.HeldBody"/>).</param>
+    /// <param name="hasBody">Whether a request body streams after the head (not held).</param>
     /// <param name="exchange">The request's state; its status, error and keep-alive are set here.</param>
     /// <param name="headConsumed">Whether an earlier attempt already consumed the head from the input.</param>
-    /// <param name="canRetry">Whether a closed pooled connection may be answered with a retry.</param>
+    /// <param name="reused">Whether the connection came from the keep-alive pool: closed before any response byte, it had been closed by the backend while idle.</param>
+    /// <remarks>Where the attempt fails before anything reached the client, it asks for a retry (<see cref="ClaimRetry"/>) and, granted one,
+    /// returns <see cref="SendResult.Retry"/> without answering; otherwise it answers the failure.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SendResult> SendAndRelayAsync(
-        UpstreamConnection upstream, ReadOnlySequence<byte> head, bool hasBody, Exchange exchange, bool headConsumed, bool canRetry)
+        UpstreamConnection upstream, ReadOnlySequence<byte> head, bool hasBody, Exchange exchange, bool headConsumed, bool reused)
     {
         WriteRequestHead(upstream.Output);
+        if (exchange.HeldBody > 0)
+        {
+            foreach (ReadOnlyMemory<byte> segment in head.Slice(_request.Length, exchange.HeldBody))
+            {
+                upstream.Output.Write(segment.Span);
+            }
+        }
+
         if (hasBody && !headConsumed)
         {
             _input.AdvanceTo(head.GetPosition(_request.Length));
             headConsumed = true;
         }
 
+        RetryableFailure closedEarly = reused ? RetryableFailure.ConnectionClosed : RetryableFailure.Reset;
         if (!await TryFlushAsync(upstream.Output).ConfigureAwait(false))
         {
-            if (canRetry)
+            if (ClaimRetry(exchange, closedEarly, hasBody))
             {
-                return SendResult.RetryOnFreshConnection;
+                exchange.Error = OutcomeError.Reset;
+                return SendResult.Retry;
             }
 
             return await FailAsync(exchange, head, headConsumed, null, upstream, 502, OutcomeError.Reset).ConfigureAwait(false);
@@ -39,10 +52,10 @@ internal sealed partial class HttpProxyConnection
 
         Task<(CopyStatus Status, RejectReason Reason)>? body = hasBody ? CopyRequestBodyAsync(upstream) : null;
 
-        // Response head, after any interim (1xx) responses.
+        // Response head, after any interim (1xx) responses; the wait ends at the response-head timeout or the total one, whichever comes first.
         ReadOnlySequence<byte> buffer;
         Volatile.Write(ref _waitingOn, upstream);
-        Arm(DeadlineResponseHead, exchange.Limits.ResponseHeaderTimeoutMs);
+        ArmResponseHead(exchange);
         try
         {
             while (true)
@@ -53,8 +66,22 @@ internal sealed partial class HttpProxyConnection
                 if (result.IsCanceled)
                 {
                     upstream.Input.AdvanceTo(buffer.Start);
-                    if (TakeExpired() == DeadlineResponseHead)
+                    int expired = TakeExpired();
+                    if (expired == DeadlineTotal)
                     {
+                        exchange.Pool.Metrics.CountTimeout(TimeoutKind.Total);
+                        return await FailAsync(exchange, head, headConsumed, body, upstream, 504, OutcomeError.Timeout).ConfigureAwait(false);
+                    }
+
+                    if (expired == DeadlineResponseHead)
+                    {
+                        exchange.Pool.Metrics.CountTimeout(TimeoutKind.ResponseHead);
+                        if (ClaimRetry(exchange, RetryableFailure.Timeout, hasBody))
+                        {
+                            exchange.Error = OutcomeError.Timeout;
+                            return SendResult.Retry;
+                        }
+
                         return await FailAsync(exchange, head, headConsumed, body, upstream, 504, OutcomeError.Timeout).ConfigureAwait(false);
                     }
 
@@ -95,9 +122,10 @@ internal sealed partial class HttpProxyConnection
                 if (result.IsCompleted)
                 {
                     upstream.Input.AdvanceTo(buffer.Start);
-                    if (buffer.IsEmpty && canRetry && exchange.FirstByte == 0)
+                    if (buffer.IsEmpty && exchange.FirstByte == 0 && ClaimRetry(exchange, closedEarly, hasBody))
                     {
-                        return SendResult.RetryOnFreshConnection;
+                        exchange.Error = OutcomeError.Reset;
+                        return SendResult.Retry;
                     }
 
                     return await FailAsync(exchange, head, headConsumed, body, upstream, 502, OutcomeError.Reset).ConfigureAwait(false);
@@ -108,9 +136,10 @@ internal sealed partial class HttpProxyConnection
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
-            if (canRetry && exchange.FirstByte == 0)
+            if (exchange.FirstByte == 0 && ClaimRetry(exchange, closedEarly, hasBody))
             {
-                return SendResult.RetryOnFreshConnection;
+                exchange.Error = OutcomeError.Reset;
+                return SendResult.Retry;
             }
 
             return await FailAsync(exchange, head, headConsumed, body, upstream, 502, OutcomeError.Reset).ConfigureAwait(false);
@@ -121,9 +150,18 @@ internal sealed partial class HttpProxyConnection
             Volatile.Write(ref _waitingOn, null);
         }
 
+        if (body is null && _response.StatusCode >= 500 && IsRetriedStatus(exchange) is var failure and not RetryableFailure.None
+            && ClaimRetry(exchange, failure, hasBody))
+        {
+            // Not relayed: the next attempt answers instead. The response's body is left unread, so the connection closes.
+            upstream.Input.AdvanceTo(buffer.Start);
+            exchange.Status = _response.StatusCode;
+            return SendResult.Retry;
+        }
+
         if (!headConsumed)
         {
-            _input.AdvanceTo(head.GetPosition(_request.Length));
+            _input.AdvanceTo(EndOfRequest(head));
         }
 
         bool upgrade = _response.StatusCode == 101;
@@ -138,6 +176,13 @@ internal sealed partial class HttpProxyConnection
         bool closeClient = !_request.KeepAlive || _response.Framing == BodyFraming.CloseDelimited || IsDraining || upgrade;
         WriteResponseHead(closeClient, upgrade);
         upstream.Input.AdvanceTo(buffer.GetPosition(_response.Length));
+
+        bool bounded = exchange.TotalDeadline != long.MaxValue;
+        if (bounded)
+        {
+            Volatile.Write(ref _waitingOn, upstream);
+            ArmAt(DeadlineBody, exchange.TotalDeadline);
+        }
 
         CopyStatus copied;
         try
@@ -155,8 +200,23 @@ internal sealed partial class HttpProxyConnection
         {
             copied = CopyStatus.SourceEnded;
         }
+        finally
+        {
+            if (bounded)
+            {
+                Disarm();
+                Volatile.Write(ref _waitingOn, null);
+            }
+        }
 
-        if (copied is CopyStatus.SourceEnded or CopyStatus.Malformed)
+        if (bounded && TakeExpired() == DeadlineBody)
+        {
+            exchange.Pool.Metrics.CountTimeout(TimeoutKind.Total);
+            copied = CopyStatus.SourceEnded;
+            exchange.Error = OutcomeError.Timeout;
+        }
+
+        if ((copied is CopyStatus.SourceEnded or CopyStatus.Malformed) && exchange.Error == OutcomeError.None)
         {
             exchange.Error = copied == CopyStatus.Malformed ? OutcomeError.Protocol : OutcomeError.Reset;
         }
@@ -175,6 +235,40 @@ internal sealed partial class HttpProxyConnection
         return _response.KeepAlive && _response.Framing != BodyFraming.CloseDelimited && copied == CopyStatus.Done && bodyOk && !upstreamAborted
             ? SendResult.Reusable
             : SendResult.Close;
+    }
+
+    /// <summary>Whether the response just parsed is one the route retries: a 503 with <c>Retry-After: 0</c> for any method, or a status the route names.</summary>
+    private RetryableFailure IsRetriedStatus(Exchange exchange)
+    {
+        int status = _response.StatusCode;
+        if (status == 503)
+        {
+            for (int i = 0; i < _response.HeaderCount; i++)
+            {
+                if (System.Text.Ascii.EqualsIgnoreCase(_response.NameOf(i), "Retry-After"u8) && _response.ValueOf(i).SequenceEqual("0"u8))
+                {
+                    return RetryableFailure.RefusedNow;
+                }
+            }
+        }
+
+        return exchange.Retry.RetriesStatus(status) ? RetryableFailure.Status : RetryableFailure.None;
+    }
+
+    /// <summary>Arms the wait for the response head: the route's response-head timeout, or the request's total timeout when that comes first.</summary>
+    private void ArmResponseHead(Exchange exchange)
+    {
+        TimeProvider time = _context.Time;
+        long now = time.GetTimestamp();
+        long head = now + ((long)exchange.ResponseHeaderTimeoutMs * time.TimestampFrequency / 1000);
+        if (exchange.TotalDeadline < head)
+        {
+            ArmAt(DeadlineTotal, exchange.TotalDeadline);
+        }
+        else
+        {
+            ArmAt(DeadlineResponseHead, head);
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -262,7 +356,7 @@ internal sealed partial class HttpProxyConnection
         upstream.Abort();
         if (!headConsumed)
         {
-            _input.AdvanceTo(head.GetPosition(_request.Length));
+            _input.AdvanceTo(EndOfRequest(head));
         }
 
         if (body is not null)

@@ -22,6 +22,8 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
     private const int DeadlineIdle = 1;
     private const int DeadlineHeader = 2;
     private const int DeadlineResponseHead = 3;
+    private const int DeadlineTotal = 4;
+    private const int DeadlineBody = 5;
 
     private readonly ConnectionContext _context;
     private readonly SocketConnection _client;
@@ -108,9 +110,15 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
             return;
         }
 
-        if (kind == DeadlineResponseHead)
+        if (kind is DeadlineResponseHead or DeadlineTotal)
         {
             Volatile.Read(ref _waitingOn)?.Input.CancelPendingRead();
+        }
+        else if (kind == DeadlineBody)
+        {
+            // The total timeout ran out while the response body was relayed: the status is gone
+            // already, so the exchange ends by closing the backend connection (the client's follows).
+            Volatile.Read(ref _waitingOn)?.Abort();
         }
         else
         {
@@ -137,6 +145,12 @@ internal sealed partial class HttpProxyConnection : ITimeoutTarget
         Volatile.Write(ref _deadlineKind, kind);
         TimeProvider time = _context.Time;
         Volatile.Write(ref _deadline, time.GetTimestamp() + (milliseconds * time.TimestampFrequency / 1000));
+    }
+
+    private void ArmAt(int kind, long deadline)
+    {
+        Volatile.Write(ref _deadlineKind, kind);
+        Volatile.Write(ref _deadline, deadline);
     }
 
     private void Disarm() => Volatile.Write(ref _deadline, 0);

@@ -9,6 +9,6 @@ internal enum SendResult : byte
     /// <summary>The connection must be closed.</summary>
     Close,
 
-    /// <summary>A pooled connection was found closed before any byte of the request was accepted: send again on a fresh one.</summary>
-    RetryOnFreshConnection,
+    /// <summary>The attempt failed before anything was relayed to the client and a retry was granted (<see cref="Exchange.RetryFailure"/> says why): close the connection and try again.</summary>
+    Retry,
 }

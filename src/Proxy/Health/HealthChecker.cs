@@ -2,24 +2,24 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using FastLb.Policy;
+using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Forwarding;
 using FastLb.Proxy.Runtime;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Health;
 
-/// <summary>Polls backends off the hot path: HTTP health checks where a pool has one, TCP probes of ejected backends otherwise.</summary>
+/// <summary>Polls the backends of pools that have an active health check, off the hot path: HTTP (GET a path) or TCP (a connect).</summary>
 /// <remarks>
-/// Results reach the policies through <see cref="BackendState.SetAvailable"/> and
-/// <see cref="BackendState.SetHealth"/>, both single volatile writes, so picks never wait on a check.
-/// A backend that fails a connect on the hot path is ejected at once (BackendRuntime.OnConnectFailed)
-/// and comes back when a check or probe succeeds.
+/// <para>A backend goes out of rotation (<see cref="OutReason.Health"/>) after <c>fails</c> failed
+/// checks in a row and comes back after <c>passes</c> passed ones. Results reach the policies through
+/// <see cref="BackendState.SetAvailable"/> and <see cref="BackendState.SetHealth"/>, both single
+/// writes, so picks never wait on a check.</para>
+/// <para>A backend of a pool without a check is never out for its health: failures seen on requests
+/// open its circuit breaker instead (<see cref="CircuitBreaker"/>, driven by the passive monitor).</para>
 /// </remarks>
 internal sealed class HealthChecker : IAsyncDisposable
 {
-    private static readonly TimeSpan s_probeInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(1);
-
     private readonly IReadOnlyList<PoolRuntime> _pools;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
@@ -34,12 +34,24 @@ internal sealed class HealthChecker : IAsyncDisposable
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1), UseProxy = false });
     }
 
-    /// <summary>Starts one loop per pool.</summary>
+    /// <summary>Starts one loop per pool that has a check; brings back any backend a removed check left out.</summary>
     public void Start()
     {
         foreach (PoolRuntime pool in _pools)
         {
-            _loops.Add(pool.Config.HealthCheck is null ? ProbeLoopAsync(pool) : CheckLoopAsync(pool));
+            if (pool.Config.HealthCheck is null)
+            {
+                foreach (BackendRuntime backend in pool.Backends)
+                {
+                    backend.State.SetAvailable(true);
+                    backend.Watch.FailedChecks = 0;
+                    backend.Watch.PassedChecks = 0;
+                }
+
+                continue;
+            }
+
+            _loops.Add(CheckLoopAsync(pool));
         }
     }
 
@@ -49,7 +61,7 @@ internal sealed class HealthChecker : IAsyncDisposable
         TimeSpan interval = TimeSpan.FromMilliseconds(check.IntervalMs);
         while (!_stop.IsCancellationRequested)
         {
-            await Task.WhenAll(Array.ConvertAll(pool.Backends, b => CheckAsync(b, check.Path, check.TimeoutMs))).ConfigureAwait(false);
+            await Task.WhenAll(Array.ConvertAll(pool.Backends, b => CheckAsync(b, check))).ConfigureAwait(false);
             if (!await DelayAsync(interval).ConfigureAwait(false))
             {
                 return;
@@ -57,26 +69,56 @@ internal sealed class HealthChecker : IAsyncDisposable
         }
     }
 
-    /// <summary>One HTTP check: 200 with a healthy or degraded report keeps the backend in; anything else takes it out.</summary>
-    internal async Task CheckAsync(BackendRuntime backend, string path, int timeoutMs)
+    /// <summary>One check of <paramref name="backend"/>, folded into its run of results.</summary>
+    internal async Task CheckAsync(BackendRuntime backend, HealthCheckOptions check)
+    {
+        bool? passed = check.Type == "tcp"
+            ? await ProbeAsync(backend.Config.EndPoint, check.TimeoutMs).ConfigureAwait(false)
+            : await CheckHttpAsync(backend, check).ConfigureAwait(false);
+        if (passed is not bool ok)
+        {
+            // Cancelled by a reload or shutdown: no verdict.
+            return;
+        }
+
+        BackendWatch watch = backend.Watch;
+        if (ok)
+        {
+            watch.FailedChecks = 0;
+            watch.PassedChecks++;
+            if (watch.PassedChecks >= check.Passes)
+            {
+                backend.State.SetAvailable(true);
+            }
+        }
+        else
+        {
+            watch.PassedChecks = 0;
+            watch.FailedChecks++;
+            if (watch.FailedChecks >= check.Fails)
+            {
+                backend.State.SetAvailable(false);
+            }
+        }
+    }
+
+    /// <summary>GET the check path: a status of the expected set with a report that is not unhealthy passes.</summary>
+    private async Task<bool?> CheckHttpAsync(BackendRuntime backend, HealthCheckOptions check)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        timeout.CancelAfter(timeoutMs);
+        timeout.CancelAfter(check.TimeoutMs);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{backend.Config.Address}{path}"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{backend.Config.Address}{check.Path}"));
             using HttpResponseMessage response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
             byte[] body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             HealthReport report = ParseReport(body, _time.GetTimestamp());
             backend.State.SetHealth(report);
-            backend.State.SetAvailable(response.StatusCode == HttpStatusCode.OK && report.Status != HealthStatus.Unhealthy);
+            return check.Statuses.Contains((int)response.StatusCode) && report.Status != HealthStatus.Unhealthy;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
-            if (!_stop.IsCancellationRequested)
-            {
-                backend.State.SetAvailable(false);
-            }
+            return _stop.IsCancellationRequested ? null : false;
         }
     }
 
@@ -129,30 +171,16 @@ internal sealed class HealthChecker : IAsyncDisposable
         return new HealthReport(status, cpu, active, avg, timestamp);
     }
 
-    private async Task ProbeLoopAsync(PoolRuntime pool)
-    {
-        while (await DelayAsync(s_probeInterval).ConfigureAwait(false))
-        {
-            foreach (BackendRuntime backend in pool.Backends)
-            {
-                if (!backend.State.IsAvailable)
-                {
-                    backend.State.SetAvailable(await ProbeAsync(backend.Config.EndPoint).ConfigureAwait(false));
-                }
-            }
-        }
-    }
-
-    private async Task<bool> ProbeAsync(EndPoint endPoint)
+    private async Task<bool?> ProbeAsync(EndPoint endPoint, int timeoutMs)
     {
         try
         {
-            using Socket socket = await SocketConnector.ConnectAsync(endPoint, s_probeTimeout, _stop.Token).ConfigureAwait(false);
+            using Socket socket = await SocketConnector.ConnectAsync(endPoint, TimeSpan.FromMilliseconds(timeoutMs), _stop.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is SocketException or TimeoutException or OperationCanceledException)
         {
-            return false;
+            return _stop.IsCancellationRequested ? null : false;
         }
     }
 

@@ -10,6 +10,7 @@ internal sealed class PoolMetrics
 {
     private long _shed;
     private long _retries;
+    private readonly long[] _timeouts = new long[3];
 
     /// <summary>Counts a request the policy shed (<see cref="FastLb.Policy.IRoutingPolicy.Shed"/>).</summary>
     public void CountShed() => Interlocked.Increment(ref _shed);
@@ -22,4 +23,26 @@ internal sealed class PoolMetrics
 
     /// <summary>Retries since start.</summary>
     public long Retries => Volatile.Read(ref _retries);
+
+    /// <summary>The timeout kinds, in the order of <see cref="TimeoutKind"/>, as <c>/metrics</c> labels them.</summary>
+    public static readonly string[] TimeoutKinds = ["connect", "response_head", "total"];
+
+    /// <summary>Counts a timeout of <paramref name="kind"/>.</summary>
+    public void CountTimeout(TimeoutKind kind) => Interlocked.Increment(ref _timeouts[(int)kind]);
+
+    /// <summary>Timeouts of <paramref name="kind"/> since start.</summary>
+    public long Timeouts(TimeoutKind kind) => Volatile.Read(ref _timeouts[(int)kind]);
+}
+
+/// <summary>Which timeout ran out.</summary>
+internal enum TimeoutKind
+{
+    /// <summary>Connecting to a backend (502 when no retry is left).</summary>
+    Connect,
+
+    /// <summary>Waiting for a backend's response head (504 when no retry is left).</summary>
+    ResponseHead,
+
+    /// <summary>The request's total time (504 before the response head, the connection closed after).</summary>
+    Total,
 }

@@ -13,13 +13,15 @@ internal sealed class PoolRuntime
     /// <param name="backends">Backends, in the order of the balancer's states.</param>
     /// <param name="latency">The histogram of the pool this one replaces on a config reload, so the series stays monotonic.</param>
     /// <param name="metrics">The counters of the pool this one replaces on a config reload, for the same reason.</param>
-    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends, LatencyHistogram? latency = null, PoolMetrics? metrics = null)
+    /// <param name="budget">The retry budget of the pool this one replaces on a config reload.</param>
+    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends, LatencyHistogram? latency = null, PoolMetrics? metrics = null, RetryBudget? budget = null)
     {
         Config = config;
         Balancer = balancer;
         Backends = backends;
         Latency = latency ?? new();
         Metrics = metrics ?? new();
+        RetryBudget = budget ?? new(config.RetryBudgetMinPerSecond);
     }
 
     /// <summary>The pool's validated config.</summary>
@@ -40,17 +42,33 @@ internal sealed class PoolRuntime
     /// <summary>The pool's counters that are not per backend (requests shed, retries).</summary>
     public PoolMetrics Metrics { get; }
 
-    /// <summary>Applies <see cref="RetryRule"/> to an attempt that failed with <paramref name="failure"/> on the backend at <paramref name="index"/>:
+    /// <summary>Retries the pool may still send.</summary>
+    public RetryBudget RetryBudget { get; }
+
+    /// <summary>Applies <see cref="RetryRule"/> and the retry budget to an attempt that failed with <paramref name="failure"/> on the backend at <paramref name="index"/>:
     /// true when the request may be sent again, with the retry's exclusion set in <paramref name="features"/> and the retry counted.</summary>
-    /// <remarks>The one place the proxy (http and tcp) decides and counts a retry; the failed attempt's lease is completed by the caller.</remarks>
-    public bool TryRetry(RetryableFailure failure, int attempt, int index, ref RequestFeatures features)
+    /// <remarks>The one place the proxy (http and tcp) decides and counts a retry; the failed attempt's lease is completed by the caller.
+    /// A kept-alive connection found closed is retried outside the budget: it is the ordinary race with the backend's idle timeout, not a failure.</remarks>
+    public bool TryRetry(RetryableFailure failure, int attempt, int index, ref RequestFeatures features, RetrySettings settings)
     {
-        if (!RetryRule.MayRetry(failure, attempt))
+        if (!RetryRule.MayRetry(failure, attempt, features.Method, settings))
         {
             return false;
         }
 
-        features.ExcludeIndex = RetryRule.Exclude(failure, index);
+        int exclude = RetryRule.Exclude(failure, index);
+        if (exclude >= 0 && Backends.Length == 1)
+        {
+            // Nowhere else to go.
+            return false;
+        }
+
+        if (failure != RetryableFailure.ConnectionClosed && !RetryBudget.TryTake())
+        {
+            return false;
+        }
+
+        features.ExcludeIndex = exclude;
         Metrics.CountRetry();
         return true;
     }

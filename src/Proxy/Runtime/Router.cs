@@ -28,7 +28,7 @@ internal sealed class Router
                 entries.Add(new Entry(
                     route.Host is null ? null : Encoding.ASCII.GetBytes(route.Host),
                     Encoding.UTF8.GetBytes(route.PathPrefix.TrimEnd('/')),
-                    route.PathPrefix,
+                    route,
                     routeId,
                     pool));
             }
@@ -42,7 +42,12 @@ internal sealed class Router
 
     /// <summary>Finds the pool for <paramref name="host"/> (may carry a port) and <paramref name="path"/>; false when no route matches.</summary>
     /// <remarks>Hot path: guarded by ProxyRelayBenchmarks. Byte comparisons only.</remarks>
-    public bool TryMatch(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path, out PoolRuntime? pool, out string? route, out int routeId)
+    /// <param name="host">The request's Host.</param>
+    /// <param name="path">The request's path.</param>
+    /// <param name="pool">The pool matched; the listener's default pool when no route matches.</param>
+    /// <param name="route">The route matched, null for the default pool.</param>
+    /// <param name="routeId">The route's position among the pool's route prefixes (the policy's route feature), -1 for none.</param>
+    public bool TryMatch(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path, out PoolRuntime? pool, out RouteConfig? route, out int routeId)
     {
         host = StripPort(host);
         if (path.IsEmpty)
@@ -101,5 +106,5 @@ internal sealed class Router
         return colon > bracket ? host[..colon] : host;
     }
 
-    private sealed record Entry(byte[]? Host, byte[] Prefix, string Route, int RouteId, PoolRuntime Pool);
+    private sealed record Entry(byte[]? Host, byte[] Prefix, RouteConfig Route, int RouteId, PoolRuntime Pool);
 }

@@ -94,7 +94,15 @@ internal sealed class RuntimeBuilder(TimeProvider time, int inputBufferBytes)
             {
                 sameSet = false;
                 states[i] = new BackendState(backend.Address, backend.Weight);
-                backends[i] = new BackendRuntime(backend, states[i], NewUpstream(backend, limits));
+                var watch = new BackendWatch();
+                if (old is not null && pool.SlowStartMs > 0)
+                {
+                    // Added to a running pool: it ramps up like a backend that comes back.
+                    watch.RampStart = time.GetTimestamp();
+                    states[i].SetShare(0.1);
+                }
+
+                backends[i] = new BackendRuntime(backend, states[i], NewUpstream(backend, limits), new CircuitBreaker(states[i], pool.Breaker, time), watch);
                 if (old is not null)
                 {
                     changes.Add($"pool '{pool.Name}': backend {backend.Address} added");
@@ -115,6 +123,13 @@ internal sealed class RuntimeBuilder(TimeProvider time, int inputBufferBytes)
                 BackendState state = kept.State;
                 int weight = backend.Weight;
                 build.Commit.Add(() => state.Weight = weight);
+            }
+
+            if (kept.Breaker.Settings != pool.Breaker)
+            {
+                CircuitBreaker breaker = kept.Breaker;
+                BreakerSettings settings = pool.Breaker;
+                build.Commit.Add(() => breaker.Settings = settings);
             }
 
             UpstreamPool upstream = kept.Upstream;
@@ -183,7 +198,7 @@ internal sealed class RuntimeBuilder(TimeProvider time, int inputBufferBytes)
             }
         }
 
-        return new PoolRuntime(pool, balancer, backends, old?.Latency, old?.Metrics);
+        return new PoolRuntime(pool, balancer, backends, old?.Latency, old?.Metrics, old?.RetryBudget);
     }
 
     private IRoutingPolicy CreatePolicy(PoolConfig pool, int count, List<string> routes, ILatencyModel? model)

@@ -66,7 +66,7 @@ internal sealed class TcpProxyConnection
                     double failedMs = _context.Time.GetElapsedTime(started).TotalMilliseconds;
                     lease.Complete(new RequestOutcome(failedMs, failedMs, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect));
                     backend.Metrics.CountRequest(0);
-                    if (!pool.TryRetry(RetryableFailure.ConnectFailed, attempt, index, ref features))
+                    if (!pool.TryRetry(RetryableFailure.ConnectFailed, attempt, index, ref features, RetrySettings.Default))
                     {
                         return;
                     }
@@ -75,6 +75,10 @@ internal sealed class TcpProxyConnection
                 }
 
                 backend.Metrics.CountOpened();
+
+                // For a tcp pool the connect is the whole verdict the breaker gets (a session's
+                // length says nothing of the backend's health): it closes a half-open circuit.
+                backend.Breaker.OnOutcome(failed: false);
                 try
                 {
                     using (upstream)

@@ -114,6 +114,13 @@ internal sealed class UpstreamPool
         return new UpstreamConnection(new SocketConnection(socket, _inputBufferBytes), _time.GetTimestamp());
     }
 
+    /// <summary>Opens a new connection with its own connect timeout (a route's).</summary>
+    public async ValueTask<UpstreamConnection> ConnectAsync(TimeSpan connectTimeout, CancellationToken cancellationToken)
+    {
+        Socket socket = await SocketConnector.ConnectAsync(_endPoint, connectTimeout, cancellationToken).ConfigureAwait(false);
+        return new UpstreamConnection(new SocketConnection(socket, _inputBufferBytes), _time.GetTimestamp());
+    }
+
     /// <summary>Applies new connect and idle timeouts (a config reload that keeps this backend).</summary>
     public void SetTimeouts(TimeSpan connectTimeout, TimeSpan idleTimeout)
     {

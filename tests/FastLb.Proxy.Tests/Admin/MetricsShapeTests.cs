@@ -9,7 +9,9 @@ namespace FastLb.Proxy.Tests.Admin;
 /// What dashboards depend on in <c>/metrics</c>: family names, types, help texts and label sets, before
 /// and after a reload that removes a backend and a pool. The expected shape is
 /// <c>metrics-shape.txt</c> next to this file (values dropped, backend addresses as A and B), taken
-/// from the hand-written exposition before it moved to prometheus-net.
+/// from the hand-written exposition before it moved to prometheus-net, with the families added since
+/// (breakers, ejection, slow start, retry budget, timeouts, fail open). Regenerate it with
+/// <c>FASTLB_WRITE_METRICS_SHAPE=PATH</c> and review the diff.
 /// </summary>
 public sealed class MetricsShapeTests : IDisposable
 {

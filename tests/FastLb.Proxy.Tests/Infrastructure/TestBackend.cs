@@ -18,6 +18,7 @@ public sealed class TestBackend : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
+    private int _arrived;
 
     private TestBackend(WebApplication app, string name)
     {
@@ -43,6 +44,24 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>Lets every request to <c>/hold</c> (those waiting and those to come) answer.</summary>
     public void ReleaseHeld() => _release.TrySetResult();
 
+    /// <summary>While true, every request is held unanswered until the proxy gives up on it (a frozen process that still accepts connections).</summary>
+    public volatile bool Frozen;
+
+    /// <summary>Whether 503s carry <c>Retry-After: 0</c>.</summary>
+    public volatile bool RetryAfterZero;
+
+    /// <summary>Delay added before every answer, in ms.</summary>
+    public volatile int DelayMs;
+
+    /// <summary>Share of requests answered 503 at once, in [0, 1].</summary>
+    public double Fail503Share { get; set; }
+
+    /// <summary>Requests that reached the backend, whatever became of them.</summary>
+    public int Arrived => Volatile.Read(ref _arrived);
+
+    /// <summary>Bodies of the POST /record requests received, in order of arrival.</summary>
+    public ConcurrentQueue<string> Recorded { get; } = new();
+
     /// <summary>Headers of the last request, as received.</summary>
     public IHeaderDictionary? LastHeaders { get; private set; }
 
@@ -65,8 +84,38 @@ public sealed class TestBackend : IAsyncDisposable
             backend.Connections.AddOrUpdate(context.Connection.Id, 1, (_, n) => n + 1);
             backend.LastHeaders = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase));
             Interlocked.Increment(ref backend._inFlight);
+            Interlocked.Increment(ref backend._arrived);
             try
             {
+                if (backend.Frozen)
+                {
+                    // Never answers; ends when the proxy closes the connection.
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return;
+                }
+
+                if (backend.DelayMs > 0)
+                {
+                    await Task.Delay(backend.DelayMs);
+                }
+
+                if (backend.Fail503Share > 0 && Random.Shared.NextDouble() < backend.Fail503Share)
+                {
+                    if (context.Request.Path == "/record")
+                    {
+                        // Read what came, so the test can see the body reached this backend too.
+                        backend.Recorded.Enqueue("503:" + await new StreamReader(context.Request.Body).ReadToEndAsync());
+                    }
+
+                    context.Response.StatusCode = 503;
+                    if (backend.RetryAfterZero)
+                    {
+                        context.Response.Headers.RetryAfter = "0";
+                    }
+
+                    return;
+                }
+
                 await next(context);
             }
             finally
@@ -127,6 +176,12 @@ public sealed class TestBackend : IAsyncDisposable
             return Results.Text($"held by {name}");
         });
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
+        app.MapPost("/record", async (HttpContext c) =>
+        {
+            string body = await new StreamReader(c.Request.Body).ReadToEndAsync();
+            backend.Recorded.Enqueue(body);
+            return Results.Text($"{name}:{body}");
+        });
         app.MapGet("/headers", (HttpContext c) => Results.Text(string.Join("\n", c.Request.Headers.Select(h => $"{h.Key}: {h.Value}"))));
         app.Map("/ws", async (HttpContext c) =>
         {

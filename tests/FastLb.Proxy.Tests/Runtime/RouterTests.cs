@@ -63,9 +63,9 @@ public sealed class RouterTests
         RouteConfig[] routes = [new("web", null, "/a", "p"), new("web", null, "/b", "p")];
         var router = new Router("web", routes, new Dictionary<string, PoolRuntime> { ["p"] = Pool("p") }, null);
 
-        router.TryMatch("x"u8, "/b/1"u8, out _, out string? route, out int routeId);
+        router.TryMatch("x"u8, "/b/1"u8, out _, out RouteConfig? route, out int routeId);
 
-        Assert.Equal("/b", route);
+        Assert.Equal("/b", route!.PathPrefix);
         Assert.Equal(1, routeId);
         Assert.Equal(["/a", "/b"], Router.RoutesOf("p", routes));
     }

@@ -1,0 +1,192 @@
+using FastLb.Policy;
+using FastLb.Proxy.Configuration;
+using FastLb.Proxy.Runtime;
+
+namespace FastLb.Proxy.Health;
+
+/// <summary>The proxy's passive watch, four times a second off the request path: circuit breakers' timing, latency-outlier ejection, slow-start ramps and retry budgets.</summary>
+/// <remarks>
+/// Requests only count (a failure into the breaker, a retry out of the budget); everything that
+/// needs a clock or a look across a pool happens here, over the snapshot in use at each tick. Each
+/// tick runs alone (the timer does not overlap its callbacks: a tick skipped while the last one runs
+/// is simply late).
+/// </remarks>
+internal sealed class PassiveMonitor : IDisposable
+{
+    /// <summary>Time between ticks.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The share a ramping backend starts from.</summary>
+    public const double RampFloor = 0.1;
+
+    private readonly RoutingSource _routing;
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
+    private int _ticking;
+
+    /// <summary>Starts ticking over the snapshot <paramref name="routing"/> holds at each tick.</summary>
+    public PassiveMonitor(RoutingSource routing, TimeProvider time)
+    {
+        _routing = routing;
+        _time = time;
+        _timer = time.CreateTimer(static state => ((PassiveMonitor)state!).Tick(), this, Interval, Interval);
+    }
+
+    /// <summary>One pass over every pool; public so tests can advance it without waiting.</summary>
+    public void Tick()
+    {
+        if (Interlocked.Exchange(ref _ticking, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            long now = _time.GetTimestamp();
+            foreach (PoolRuntime pool in _routing.Current.Pools)
+            {
+                long requests = 0;
+                foreach (BackendRuntime backend in pool.Backends)
+                {
+                    backend.Breaker.Tick();
+                    requests += backend.State.Requests;
+                }
+
+                if (pool.Config.Outlier is { } outlier)
+                {
+                    Eject(pool, outlier, now);
+                }
+
+                Ramp(pool, now);
+                pool.RetryBudget.Refill(_time, now, requests, pool.Metrics.Retries, pool.Config.RetryBudgetPercent, pool.Config.RetryBudgetMinPerSecond);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _ticking, 0);
+        }
+    }
+
+    /// <summary>Ends ejections that ran out, then ejects backends whose latency stayed above the ratio of the others' median for the window, within the pool's cap.</summary>
+    private void Eject(PoolRuntime pool, OutlierOptions outlier, long now)
+    {
+        BackendRuntime[] backends = pool.Backends;
+        int ejected = 0;
+        foreach (BackendRuntime backend in backends)
+        {
+            BackendWatch watch = backend.Watch;
+            if (watch.IsEjected && now >= watch.EjectedUntil)
+            {
+                watch.EjectedUntil = 0;
+                watch.SlowSince = 0;
+                watch.LastEjectionEnded = now;
+                backend.State.SetOut(OutReason.Ejected, false);
+            }
+            else if (!watch.IsEjected && watch.Streak > 0 && _time.GetElapsedTime(watch.LastEjectionEnded, now).TotalMilliseconds > outlier.MaxEjectionMs)
+            {
+                // Well behaved for as long as the longest ejection: the next one starts short again.
+                watch.Streak = 0;
+            }
+
+            if (watch.IsEjected)
+            {
+                ejected++;
+            }
+        }
+
+        int cap = Math.Min(backends.Length - 1, backends.Length * outlier.MaxEjectedPercent / 100);
+        Span<double> others = stackalloc double[backends.Length];
+        foreach (BackendRuntime backend in backends)
+        {
+            BackendWatch watch = backend.Watch;
+            if (watch.IsEjected)
+            {
+                continue;
+            }
+
+            double latency = backend.State.EwmaLatencyMs;
+            double median = MedianOfOthers(backends, backend, others);
+            if (latency < outlier.MinLatencyMs || median <= 0 || latency <= outlier.Ratio * median)
+            {
+                watch.SlowSince = 0;
+                continue;
+            }
+
+            if (watch.SlowSince == 0)
+            {
+                watch.SlowSince = now;
+                continue;
+            }
+
+            if (_time.GetElapsedTime(watch.SlowSince, now).TotalMilliseconds < outlier.WindowMs || ejected >= cap)
+            {
+                continue;
+            }
+
+            long length = Math.Min((long)outlier.BaseEjectionMs << Math.Min(watch.Streak, 20), outlier.MaxEjectionMs);
+            watch.Streak++;
+            watch.Ejections++;
+            watch.EjectedUntil = now + (length * _time.TimestampFrequency / 1000);
+            watch.SlowSince = 0;
+            backend.State.SetOut(OutReason.Ejected, true);
+            ejected++;
+        }
+    }
+
+    /// <summary>The median smoothed latency of the backends other than <paramref name="self"/> that are in rotation and have answered; 0 when there are none.</summary>
+    private static double MedianOfOthers(BackendRuntime[] backends, BackendRuntime self, Span<double> scratch)
+    {
+        int count = 0;
+        foreach (BackendRuntime other in backends)
+        {
+            if (!ReferenceEquals(other, self) && other.State.IsAvailable && other.State.Requests > 0)
+            {
+                scratch[count++] = other.State.EwmaLatencyMs;
+            }
+        }
+
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        Span<double> values = scratch[..count];
+        values.Sort();
+        return count % 2 == 1 ? values[count / 2] : (values[(count / 2) - 1] + values[count / 2]) / 2;
+    }
+
+    /// <summary>Starts a ramp for each backend that came back into rotation and moves every ramp on; ramps end at full share.</summary>
+    private void Ramp(PoolRuntime pool, long now)
+    {
+        int rampMs = pool.Config.SlowStartMs;
+        foreach (BackendRuntime backend in pool.Backends)
+        {
+            BackendWatch watch = backend.Watch;
+            bool isIn = backend.State.IsAvailable;
+            if (isIn && !watch.WasIn && rampMs > 0)
+            {
+                watch.RampStart = now;
+            }
+
+            watch.WasIn = isIn;
+            if (watch.RampStart == 0)
+            {
+                continue;
+            }
+
+            double elapsed = _time.GetElapsedTime(watch.RampStart, now).TotalMilliseconds;
+            if (rampMs <= 0 || elapsed >= rampMs)
+            {
+                watch.RampStart = 0;
+                backend.State.SetShare(1.0);
+            }
+            else
+            {
+                backend.State.SetShare(RampFloor + ((1 - RampFloor) * elapsed / rampMs));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _timer.Dispose();
+}
