@@ -27,6 +27,7 @@ internal static class CommonEndpoints
             if (update.JitterMs is < 0) return Api.BadRequest("jitterMs", "must be >= 0");
             if (update.ErrorRate is { } rate && (rate < 0 || rate > 1 || double.IsNaN(rate))) return Api.BadRequest("errorRate", "must be between 0 and 1");
             if (update.Capacity is < 0) return Api.BadRequest("capacity", "must be >= 0 (0: unlimited)");
+            if (update.ErrorStatus is < 500 or > 599) return Api.BadRequest("errorStatus", "must be a 5xx status");
             if (update.Status is not null && update.Status is not ("healthy" or "degraded" or "unhealthy" or "auto"))
             {
                 return Api.BadRequest("status", "must be healthy, degraded, unhealthy or auto");
@@ -37,7 +38,10 @@ internal static class CommonEndpoints
                 update.JitterMs ?? current.JitterMs,
                 update.ErrorRate ?? current.ErrorRate,
                 update.Capacity ?? current.Capacity,
-                update.Status is null ? current.Status : update.Status == "auto" ? null : update.Status);
+                update.Status is null ? current.Status : update.Status == "auto" ? null : update.Status)
+            {
+                ErrorStatus = update.ErrorStatus ?? current.ErrorStatus,
+            };
             context.Faults.Set(next);
             return Api.Json(ToBody(next), HostingJsonContext.Default.FaultsBody);
         }));
@@ -60,5 +64,5 @@ internal static class CommonEndpoints
             context.InstanceName);
     }
 
-    private static FaultsBody ToBody(FaultSnapshot s) => new(s.DelayMs, s.JitterMs, s.ErrorRate, s.Capacity, s.Status ?? "auto");
+    private static FaultsBody ToBody(FaultSnapshot s) => new(s.DelayMs, s.JitterMs, s.ErrorRate, s.Capacity, s.Status ?? "auto", s.ErrorStatus);
 }

@@ -45,7 +45,7 @@ internal sealed class FaultMiddleware
             if (_context.Faults.NextIsError(faults))
             {
                 _context.Metrics.InjectedError();
-                await Api.WriteProblemAsync(http, StatusCodes.Status500InternalServerError, "Injected fault", "error-rate knob").ConfigureAwait(false);
+                await Api.WriteProblemAsync(http, faults.ErrorStatus, "Injected fault", "error-rate knob").ConfigureAwait(false);
                 return;
             }
 

@@ -43,7 +43,7 @@ public sealed class RunningBackend : IAsyncDisposable
             jitterMs ?? current.JitterMs,
             errorRate ?? current.ErrorRate,
             capacity ?? current.Capacity,
-            status is null ? current.Status : status == "auto" ? null : status));
+            status is null ? current.Status : status == "auto" ? null : status) { ErrorStatus = current.ErrorStatus });
     }
 
     /// <summary>Completes when the host shuts down (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>

@@ -40,6 +40,21 @@ public sealed class BackendHostTests
     }
 
     [Fact]
+    public async Task ErrorStatus_SetsTheStatusOfInjectedErrors_AndOnlyA5xxIsAccepted()
+    {
+        await using RunningBackend backend = await BackendHost.StartEchoAsync();
+        using HttpClient client = TestBackends.Client(backend);
+
+        var put = await Http.PutAsync(client, "/admin/faults", new { errorRate = 1.0, errorStatus = 503 });
+        var (status, _) = await Http.GetAsync(client, "/api/echo");
+        var bad = await Http.PutAsync(client, "/admin/faults", new { errorStatus = 404 });
+
+        Assert.Equal(503, (int)put.Body!["errorStatus"]!);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Http.AssertProblem(bad, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Health_ForcedDegraded_ReportsDegradedWith200ThenAutoHealthy()
     {
         await using RunningBackend backend = await BackendHost.StartEchoAsync();
