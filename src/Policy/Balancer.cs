@@ -24,6 +24,11 @@ public sealed class Balancer
     private long _leases;
 #endif
 
+    /// <summary>What <see cref="Acquire"/> returns when every backend in rotation is at <see cref="MaxInFlightPerBackend"/>.</summary>
+    public const int Saturated = -3;
+
+    private int _maxInFlight = int.MaxValue;
+
     /// <summary>Binds <paramref name="policy"/> to <paramref name="backends"/>.</summary>
     public Balancer(IRoutingPolicy policy, BackendState[] backends)
     {
@@ -44,6 +49,13 @@ public sealed class Balancer
 
     /// <summary>Requests the policy shed (<see cref="IRoutingPolicy.Shed"/>) since this balancer was built.</summary>
     public long Shed => Interlocked.Read(ref _shed);
+
+    /// <summary>Requests one backend may have in flight at once; a pick of a backend at the cap goes to the least loaded one below it, or the pool is <see cref="Saturated"/>. <see cref="int.MaxValue"/> (the default): no cap.</summary>
+    public int MaxInFlightPerBackend
+    {
+        get => Volatile.Read(ref _maxInFlight);
+        set => Volatile.Write(ref _maxInFlight, value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value)));
+    }
 
     /// <summary>Picks made while the pool failed open: every backend was out for passive reasons only (circuit breaker, outlier ejection), so one was tried anyway.</summary>
     public long FailOpenPicks => Interlocked.Read(ref _failOpen);
@@ -73,8 +85,8 @@ public sealed class Balancer
     }
 
     /// <summary>Picks a backend for <paramref name="request"/> and, on success, starts an attempt on it in <paramref name="lease"/>.</summary>
-    /// <returns>The backend's index in <see cref="Backends"/>, <see cref="IRoutingPolicy.NoBackend"/> or
-    /// <see cref="IRoutingPolicy.Shed"/>; the lease is filled only for an index.</returns>
+    /// <returns>The backend's index in <see cref="Backends"/>, <see cref="IRoutingPolicy.NoBackend"/>,
+    /// <see cref="IRoutingPolicy.Shed"/> or <see cref="Saturated"/>; the lease is filled only for an index.</returns>
     /// <exception cref="InvalidOperationException"><paramref name="lease"/> still holds an attempt that was never completed.</exception>
     /// <remarks>
     /// <para>Hot path: guarded by PolicyBenchmarks. Sets <see cref="RequestFeatures.PoolInFlight"/> and <see cref="RequestFeatures.PickedIndex"/>.</para>
@@ -111,6 +123,18 @@ public sealed class Balancer
             index = Defer(ref request, index, ref note);
         }
 
+        int cap = Volatile.Read(ref _maxInFlight);
+        if (cap != int.MaxValue && _backends[index].InFlight >= cap)
+        {
+            index = BelowCap(cap, request.ExcludeIndex);
+            if (index < 0)
+            {
+                return Saturated;
+            }
+
+            note = PickNote.None;
+        }
+
         _backends[index].TakeProbe();
         request.PickedIndex = index;
         lease.Start(this, request, note);
@@ -140,6 +164,24 @@ public sealed class Balancer
         Interlocked.Increment(ref _deferred);
         note = other;
         return again;
+    }
+
+    /// <summary>The policy's pick is at the cap: the least loaded backend in rotation below it, or -1.</summary>
+    private int BelowCap(int cap, int exclude)
+    {
+        int best = -1, least = cap;
+        for (int i = 0; i < _backends.Length; i++)
+        {
+            BackendState backend = _backends[i];
+            int inFlight = backend.InFlight;
+            if (i != exclude && inFlight < least && backend.IsAvailable)
+            {
+                best = i;
+                least = inFlight;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Fail open: the next backend, in turn, that is out only for passive reasons; -1 when there is none.</summary>

@@ -33,8 +33,8 @@ internal sealed class ProxyExposition
     private readonly List<ISeries> _all = [];
 
     private readonly Series<Counter> _requests, _shed, _retries, _opened, _reused, _connectFailures, _rejections, _errors, _tcpBytes, _refused, _reloads;
-    private readonly Series<Counter> _breakerOpened, _ejections, _failOpenPicks, _budgetExhausted, _timeouts;
-    private readonly Series<Gauge> _inFlight, _available, _breakerState, _ejected, _share, _failingOpen, _budgetLeft;
+    private readonly Series<Counter> _breakerOpened, _ejections, _failOpenPicks, _budgetExhausted, _timeouts, _queueRejected;
+    private readonly Series<Gauge> _inFlight, _available, _breakerState, _ejected, _share, _failingOpen, _budgetLeft, _queued;
     private readonly Counter _accepted, _acceptFailures, _logWritten, _logDropped, _logLost;
     private readonly Gauge _active, _generation, _lastReloadOk, _lastReloadAt;
     private Gauge? _modelLoaded;
@@ -51,6 +51,8 @@ internal sealed class ProxyExposition
         _budgetExhausted = Add(Counter("fastlb_retry_budget_exhausted_total", "Retries the rule allowed and the pool's retry budget refused, by pool.", "pool"));
         _budgetLeft = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_retry_budget_remaining", "Retries the pool's budget still allows now, by pool.", ["pool"])));
         _timeouts = Add(Counter("fastlb_timeouts_total", "Timeouts by pool and kind (connect, response_head, total).", "pool", "kind"));
+        _queued = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_pool_queued", "Requests waiting for a backend below the pool's concurrency cap.", ["pool"])));
+        _queueRejected = Add(Counter("fastlb_pool_queue_rejected_total", "Requests answered 503 (tcp: closed) because every backend was at its concurrency cap, by pool and reason (full: no room in the queue, timeout: waited queueTimeoutMs).", "pool", "reason"));
         _failingOpen = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_pool_failing_open", "1 while every backend of the pool is out for passive reasons only (breaker, outlier ejection) and requests go to them anyway.", ["pool"])));
         _failOpenPicks = Add(Counter("fastlb_pool_fail_open_picks_total", "Picks made while the pool failed open, by pool.", "pool"));
         _breakerState = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_backend_breaker_state", "Circuit breaker per backend: 0 closed, 1 open, 2 half-open (a probe offered), 3 probing.", ["pool", "backend"])));
@@ -121,6 +123,9 @@ internal sealed class ProxyExposition
             }
 
             _failingOpen.Set(pool.Balancer.IsFailingOpen ? 1 : 0, pool.Name);
+            _queued.Set(pool.Queue.Count, pool.Name);
+            _queueRejected.Count(pool.Queue, pool.Queue.RejectedFull, pool.Name, "full");
+            _queueRejected.Count(pool.Queue, pool.Queue.RejectedTimeout, pool.Name, "timeout");
             _failOpenPicks.Count(pool.Balancer, pool.Balancer.FailOpenPicks, pool.Name);
             foreach (BackendRuntime backend in pool.Backends)
             {

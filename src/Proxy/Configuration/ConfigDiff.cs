@@ -148,6 +148,11 @@ internal static class ConfigDiff
         {
             changes.Add($"pool '{next.Name}': retryBudget changed");
         }
+
+        if (running.MaxInFlightPerBackend != next.MaxInFlightPerBackend || running.QueueSize != next.QueueSize || running.QueueTimeoutMs != next.QueueTimeoutMs)
+        {
+            changes.Add($"pool '{next.Name}': concurrency changed");
+        }
     }
 
     private static bool SameOutlier(OutlierOptions? a, OutlierOptions? b) =>

@@ -107,6 +107,19 @@ internal static class ConfigValidator
                 errors.Add($"{at}.retryBudget.minPerSecond: must not be negative, got {budget.MinPerSecond}");
             }
 
+            ConcurrencyOptions concurrency = pool.Concurrency ?? new ConcurrencyOptions();
+            if (concurrency.PerBackend < 0)
+            {
+                errors.Add($"{at}.concurrency.perBackend: must not be negative (0: no cap), got {concurrency.PerBackend}");
+            }
+
+            if (concurrency.Queue < 0)
+            {
+                errors.Add($"{at}.concurrency.queue: must not be negative, got {concurrency.Queue}");
+            }
+
+            Positive(concurrency.QueueTimeoutMs, $"{at}.concurrency.queueTimeoutMs", errors);
+
             HashKeySource? hashKey = HashKeySource.Parse(pool.HashKey);
             if (hashKey is null)
             {
@@ -128,6 +141,9 @@ internal static class ConfigValidator
                 SlowStartMs = Math.Max(0, pool.SlowStartMs),
                 RetryBudgetPercent = budget.Percent,
                 RetryBudgetMinPerSecond = budget.MinPerSecond,
+                MaxInFlightPerBackend = concurrency.PerBackend > 0 ? concurrency.PerBackend : int.MaxValue,
+                QueueSize = Math.Max(0, concurrency.Queue),
+                QueueTimeoutMs = concurrency.QueueTimeoutMs,
             });
         }
 

@@ -29,6 +29,15 @@ internal sealed record PoolConfig(string Name, string Policy, IReadOnlyList<Back
     /// <summary>Retries allowed per second whatever the traffic.</summary>
     public double RetryBudgetMinPerSecond { get; init; } = 3;
 
+    /// <summary>Requests in flight per backend; <see cref="int.MaxValue"/> for no cap.</summary>
+    public int MaxInFlightPerBackend { get; init; } = int.MaxValue;
+
+    /// <summary>Requests that may wait for a backend below the cap.</summary>
+    public int QueueSize { get; init; }
+
+    /// <summary>Time a request may wait in the queue, in ms.</summary>
+    public int QueueTimeoutMs { get; init; } = 1000;
+
     /// <summary>Whether the breaker counts <paramref name="status"/> as a failure.</summary>
     public bool BreakerCounts(int status)
     {

@@ -136,6 +136,22 @@ internal sealed class PoolOptions
 
     /// <summary>The pool's retry budget.</summary>
     public RetryBudgetOptions RetryBudget { get; set; } = new();
+
+    /// <summary>Concurrency cap per backend and the queue in front of it.</summary>
+    public ConcurrencyOptions Concurrency { get; set; } = new();
+}
+
+/// <summary>How many requests a backend serves at once, and what happens to the rest.</summary>
+internal sealed class ConcurrencyOptions
+{
+    /// <summary>Requests in flight per backend; 0 means no cap.</summary>
+    public int PerBackend { get; set; }
+
+    /// <summary>Requests that may wait when every backend is at its cap; 0 answers 503 at once.</summary>
+    public int Queue { get; set; }
+
+    /// <summary>Time a request may wait in the queue before it is answered 503.</summary>
+    public int QueueTimeoutMs { get; set; } = 1000;
 }
 
 /// <summary>A backend's circuit breaker: when it opens, how long it stays open.</summary>

@@ -153,6 +153,18 @@ internal sealed partial class HttpProxyConnection
             }
 
             int index = pool.Balancer.Acquire(ref exchange.Features, ref exchange.Lease);
+            while (index == Balancer.Saturated && await WaitForCapacityAsync(pool).ConfigureAwait(false))
+            {
+                index = pool.Balancer.Acquire(ref exchange.Features, ref exchange.Lease);
+            }
+
+            if (index == Balancer.Saturated)
+            {
+                ConsumeHead(ref headConsumed, head);
+                await RespondErrorAsync(503, OutcomeError.None, retryAfter: true).ConfigureAwait(false);
+                return false;
+            }
+
             if (index < 0)
             {
                 // No backend at all is 503; a shed is 503 with Retry-After, counted on the pool.
@@ -239,6 +251,19 @@ internal sealed partial class HttpProxyConnection
 
             return exchange.ClientKeepAlive;
         }
+    }
+
+    /// <summary>Every backend is at the pool's cap: waits in the pool's queue for an attempt to end; false when the queue is full, absent or timed out (counted).</summary>
+    private Task<bool> WaitForCapacityAsync(PoolRuntime pool)
+    {
+        PoolConfig config = pool.Config;
+        if (config.QueueSize == 0)
+        {
+            pool.Queue.CountFull();
+            return Task.FromResult(false);
+        }
+
+        return pool.Queue.WaitAsync(config.QueueSize, TimeSpan.FromMilliseconds(config.QueueTimeoutMs), _context.Time);
     }
 
     /// <summary>What the client gets when a retry finds no backend: the status the failed attempt would have had.</summary>
@@ -346,6 +371,7 @@ internal sealed partial class HttpProxyConnection
         double ttfbMs = exchange.FirstByte == 0 ? latencyMs : time.GetElapsedTime(exchange.Started, exchange.FirstByte).TotalMilliseconds;
         var outcome = new RequestOutcome(latencyMs, ttfbMs, status, error);
         exchange.Lease.Complete(outcome);
+        exchange.Pool.Queue.Release();
         if (toBreaker)
         {
             backend.Breaker.OnOutcome(error != OutcomeError.None || exchange.Pool.Config.BreakerCounts(status));

@@ -14,8 +14,10 @@ internal sealed class PoolRuntime
     /// <param name="latency">The histogram of the pool this one replaces on a config reload, so the series stays monotonic.</param>
     /// <param name="metrics">The counters of the pool this one replaces on a config reload, for the same reason.</param>
     /// <param name="budget">The retry budget of the pool this one replaces on a config reload.</param>
-    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends, LatencyHistogram? latency = null, PoolMetrics? metrics = null, RetryBudget? budget = null)
+    /// <param name="queue">The capacity queue of the pool this one replaces on a config reload.</param>
+    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends, LatencyHistogram? latency = null, PoolMetrics? metrics = null, RetryBudget? budget = null, CapacityQueue? queue = null)
     {
+        Queue = queue ?? new();
         Config = config;
         Balancer = balancer;
         Backends = backends;
@@ -41,6 +43,9 @@ internal sealed class PoolRuntime
 
     /// <summary>The pool's counters that are not per backend (requests shed, retries).</summary>
     public PoolMetrics Metrics { get; }
+
+    /// <summary>Requests waiting for a backend below the concurrency cap.</summary>
+    public CapacityQueue Queue { get; }
 
     /// <summary>Retries the pool may still send.</summary>
     public RetryBudget RetryBudget { get; }

@@ -198,7 +198,18 @@ internal sealed class RuntimeBuilder(TimeProvider time, int inputBufferBytes)
             }
         }
 
-        return new PoolRuntime(pool, balancer, backends, old?.Latency, old?.Metrics, old?.RetryBudget);
+        if (ReferenceEquals(balancer, old?.Balancer))
+        {
+            Balancer same = balancer;
+            int cap = pool.MaxInFlightPerBackend;
+            build.Commit.Add(() => same.MaxInFlightPerBackend = cap);
+        }
+        else
+        {
+            balancer.MaxInFlightPerBackend = pool.MaxInFlightPerBackend;
+        }
+
+        return new PoolRuntime(pool, balancer, backends, old?.Latency, old?.Metrics, old?.RetryBudget, old?.Queue);
     }
 
     private IRoutingPolicy CreatePolicy(PoolConfig pool, int count, List<string> routes, ILatencyModel? model)

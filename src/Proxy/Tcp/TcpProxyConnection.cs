@@ -39,6 +39,13 @@ internal sealed class TcpProxyConnection
             for (int attempt = 0; ; attempt++)
             {
                 int index = pool.Balancer.Acquire(ref features, ref lease);
+                if (index == Balancer.Saturated)
+                {
+                    // Every backend at its cap: a tcp connection is not queued, it is closed.
+                    pool.Queue.CountFull();
+                    return;
+                }
+
                 if (index < 0)
                 {
                     // No backend, or the policy shed the connection: a tcp client has no status to
@@ -65,6 +72,7 @@ internal sealed class TcpProxyConnection
                     backend.OnConnectFailed();
                     double failedMs = _context.Time.GetElapsedTime(started).TotalMilliseconds;
                     lease.Complete(new RequestOutcome(failedMs, failedMs, 0, e is TimeoutException ? OutcomeError.Timeout : OutcomeError.Connect));
+                    pool.Queue.Release();
                     backend.Metrics.CountRequest(0);
                     if (!pool.TryRetry(RetryableFailure.ConnectFailed, attempt, index, ref features, RetrySettings.Default))
                     {
@@ -100,6 +108,7 @@ internal sealed class TcpProxyConnection
                     // request; the policy hears how long it lasted, whatever ended it.
                     double ms = _context.Time.GetElapsedTime(started).TotalMilliseconds;
                     lease.Complete(new RequestOutcome(ms, ms, 0, OutcomeError.None));
+                    pool.Queue.Release();
                     pool.Latency.Observe(ms);
                 }
 

@@ -125,4 +125,26 @@ public sealed class BalancerResilienceTests
         Assert.Equal(1, picks.Count(p => p == 0));
         Assert.False(states[0].IsAvailable);
     }
+
+    [Fact]
+    public void ABackendAtTheCap_GivesItsPickToTheLeastLoadedBelowIt_ThenThePoolIsSaturated()
+    {
+        Balancer balancer = Create("round_robin", 2, out BackendState[] states);
+        balancer.MaxInFlightPerBackend = 2;
+        var leases = new BackendLease[5];
+        var picks = new List<int>();
+        for (int i = 0; i < 5; i++)
+        {
+            var request = RequestFeatures.Empty;
+            picks.Add(balancer.Acquire(ref request, ref leases[i]));
+        }
+
+        Assert.Equal([0, 1, 0, 1, Balancer.Saturated], picks);
+        Assert.All(states, s => Assert.Equal(2, s.InFlight));
+
+        leases[1].Complete(new RequestOutcome(1, 1, 200, OutcomeError.None));
+        var again = RequestFeatures.Empty;
+        var lease = default(BackendLease);
+        Assert.Equal(1, balancer.Acquire(ref again, ref lease));
+    }
 }

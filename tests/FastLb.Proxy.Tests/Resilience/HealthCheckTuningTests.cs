@@ -12,7 +12,9 @@ public sealed class HealthCheckTuningTests
     private static async Task<(ProxyHost Proxy, BackendRuntime Backend, HealthChecker Checker)> StartAsync(TestBackend backend, HealthCheckOptions check)
     {
         // A long interval: the pool's own loop checks once at start, then the test drives the checks.
+        // A generous timeout: a check of a backend that is still warming up must not fail on time.
         check.IntervalMs = 600_000;
+        check.TimeoutMs = 10_000;
         ProxyHost proxy = await ProxyHost.StartAsync([backend.Address], configure: o => o.Pools[0].HealthCheck = check);
         PoolRuntime pool = proxy.Server.Pools[0];
 

@@ -97,6 +97,16 @@ public sealed class ResilienceConfigTests
         Assert.Equal(expected, Error(healthCheck: $", \"healthCheck\": {check}"));
 
     [Fact]
+    public void Concurrency_IsReadAndChecked()
+    {
+        PoolConfig pool = Valid(pool: ", \"concurrency\": { \"perBackend\": 8, \"queue\": 16, \"queueTimeoutMs\": 250 }").Pools[0];
+
+        Assert.Equal((8, 16, 250), (pool.MaxInFlightPerBackend, pool.QueueSize, pool.QueueTimeoutMs));
+        Assert.Equal(int.MaxValue, Valid().Pools[0].MaxInFlightPerBackend);
+        Assert.Equal("pools[0].concurrency.perBackend: must not be negative (0: no cap), got -1", Error(pool: ", \"concurrency\": { \"perBackend\": -1 }"));
+    }
+
+    [Fact]
     public void BadRetryBudget_NamesTheField() =>
         Assert.Equal("pools[0].retryBudget.percent: must be between 0 and 100, got 120", Error(pool: ", \"retryBudget\": { \"percent\": 120 }"));
 }
