@@ -17,9 +17,9 @@ public sealed record RetrySettings(int Attempts, bool OnTimeout, IReadOnlyList<i
     /// <summary>Whether <paramref name="status"/> is one of <see cref="Statuses"/>.</summary>
     public bool RetriesStatus(int status)
     {
-        foreach (int s in Statuses)
+        for (int i = 0; i < Statuses.Count; i++)
         {
-            if (s == status)
+            if (Statuses[i] == status)
             {
                 return true;
             }

@@ -15,7 +15,7 @@ internal sealed record PoolConfig(string Name, string Policy, IReadOnlyList<Back
     public BreakerSettings Breaker { get; init; } = BreakerSettings.Default;
 
     /// <summary>Response statuses the breaker counts as failures, besides transport errors and timeouts.</summary>
-    public IReadOnlyList<int> BreakerStatuses { get; init; } = [];
+    public int[] BreakerStatuses { get; init; } = [];
 
     /// <summary>Latency outlier ejection; null when off.</summary>
     public OutlierOptions? Outlier { get; init; }
@@ -39,16 +39,6 @@ internal sealed record PoolConfig(string Name, string Policy, IReadOnlyList<Back
     public int QueueTimeoutMs { get; init; } = 1000;
 
     /// <summary>Whether the breaker counts <paramref name="status"/> as a failure.</summary>
-    public bool BreakerCounts(int status)
-    {
-        foreach (int s in BreakerStatuses)
-        {
-            if (s == status)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <remarks>Asked for every response: an array scan, no enumerator.</remarks>
+    public bool BreakerCounts(int status) => Array.IndexOf(BreakerStatuses, status) >= 0;
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using FastLb.Policy;
