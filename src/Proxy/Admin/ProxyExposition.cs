@@ -33,7 +33,7 @@ internal sealed class ProxyExposition
     private readonly List<ISeries> _all = [];
 
     private readonly Series<Counter> _requests, _shed, _retries, _opened, _reused, _connectFailures, _rejections, _errors, _tcpBytes, _refused, _reloads;
-    private readonly Series<Counter> _breakerOpened, _ejections, _failOpenPicks, _budgetExhausted, _timeouts, _queueRejected;
+    private readonly Series<Counter> _breakerOpened, _ejections, _failOpenPicks, _budgetExhausted, _timeouts, _queueRejected, _hedges;
     private readonly Series<Gauge> _inFlight, _available, _breakerState, _ejected, _share, _failingOpen, _budgetLeft, _queued;
     private readonly Counter _accepted, _acceptFailures, _logWritten, _logDropped, _logLost;
     private readonly Gauge _active, _generation, _lastReloadOk, _lastReloadAt;
@@ -50,6 +50,7 @@ internal sealed class ProxyExposition
         _retries = Add(Counter("fastlb_retries_total", "Failed attempts sent again by the retry rule (a failed connect, a kept-alive connection the backend had closed, a 503 with Retry-After: 0, and for idempotent requests the route's timeouts and statuses), by pool; every attempt is also counted in fastlb_requests_total.", "pool"));
         _budgetExhausted = Add(Counter("fastlb_retry_budget_exhausted_total", "Retries the rule allowed and the pool's retry budget refused, by pool.", "pool"));
         _budgetLeft = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_retry_budget_remaining", "Retries the pool's budget still allows now, by pool.", ["pool"])));
+        _hedges = Add(Counter("fastlb_hedges_total", "Hedged requests by pool and result (sent: a second copy went to another backend; won: the copy answered first and the first attempt was cancelled).", "pool", "result"));
         _timeouts = Add(Counter("fastlb_timeouts_total", "Timeouts by pool and kind (connect, response_head, total).", "pool", "kind"));
         _queued = Add(new Series<Gauge>(_factory.CreateGauge("fastlb_pool_queued", "Requests waiting for a backend below the pool's concurrency cap.", ["pool"])));
         _queueRejected = Add(Counter("fastlb_pool_queue_rejected_total", "Requests answered 503 (tcp: closed) because every backend was at its concurrency cap, by pool and reason (full: no room in the queue, timeout: waited queueTimeoutMs).", "pool", "reason"));
@@ -122,6 +123,8 @@ internal sealed class ProxyExposition
                 _timeouts.Count(pool.Metrics, pool.Metrics.Timeouts(kind), pool.Name, PoolMetrics.TimeoutKinds[(int)kind]);
             }
 
+            _hedges.Count(pool.Metrics, pool.Metrics.Hedges, pool.Name, "sent");
+            _hedges.Count(pool.Metrics, pool.Metrics.HedgesWon, pool.Name, "won");
             _failingOpen.Set(pool.Balancer.IsFailingOpen ? 1 : 0, pool.Name);
             _queued.Set(pool.Queue.Count, pool.Name);
             _queueRejected.Count(pool.Queue, pool.Queue.RejectedFull, pool.Name, "full");

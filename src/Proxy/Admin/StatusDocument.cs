@@ -56,6 +56,9 @@ internal static class StatusDocument
                 w.WriteNumber("retries", pool.Metrics.Retries);
                 w.WriteNumber("retry_budget_remaining", pool.RetryBudget.Allowance);
                 w.WriteNumber("retry_budget_exhausted", pool.RetryBudget.Exhausted);
+                w.WriteNumber("hedges", pool.Metrics.Hedges);
+                w.WriteNumber("hedges_won", pool.Metrics.HedgesWon);
+                w.WriteNumber("recent_p95_ms", pool.RecentP95Ms);
                 w.WriteNumber("queued", pool.Queue.Count);
                 w.WriteNumber("queue_rejected_full", pool.Queue.RejectedFull);
                 w.WriteNumber("queue_rejected_timeout", pool.Queue.RejectedTimeout);

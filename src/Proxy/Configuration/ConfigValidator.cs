@@ -237,12 +237,25 @@ internal static class ConfigValidator
             PositiveIfSet(timeouts.ConnectMs, $"{at}.timeouts.connectMs", errors);
             PositiveIfSet(timeouts.ResponseHeaderMs, $"{at}.timeouts.responseHeaderMs", errors);
             PositiveIfSet(timeouts.TotalMs, $"{at}.timeouts.totalMs", errors);
+            if (route.Hedge is { } hedge)
+            {
+                if (hedge.DelayMs < 0)
+                {
+                    errors.Add($"{at}.hedge.delayMs: must not be negative (0: the pool's p95), got {hedge.DelayMs}");
+                }
+
+                if (hedge.MaxPercent is <= 0 or > 50 || double.IsNaN(hedge.MaxPercent))
+                {
+                    errors.Add($"{at}.hedge.maxPercent: must be above 0 and at most 50, got {hedge.MaxPercent}");
+                }
+            }
             routes.Add(new RouteConfig(route.Listener ?? "", host, route.PathPrefix ?? "/", route.Pool ?? "")
             {
                 Retry = retry,
                 ConnectTimeoutMs = timeouts.ConnectMs,
                 ResponseHeaderTimeoutMs = timeouts.ResponseHeaderMs,
                 TotalTimeoutMs = timeouts.TotalMs,
+                Hedge = route.Hedge,
             });
         }
 

@@ -71,6 +71,19 @@ internal sealed class RouteOptions
 
     /// <summary>Timeouts of this route that override the <c>limits</c> section; null keeps those.</summary>
     public RouteTimeoutOptions? Timeouts { get; set; }
+
+    /// <summary>Hedging of idempotent requests without a body; null (the default) hedges nothing.</summary>
+    public HedgeOptions? Hedge { get; set; }
+}
+
+/// <summary>A route's hedging: a second copy of a slow idempotent request to another backend, the first answer wins.</summary>
+internal sealed class HedgeOptions
+{
+    /// <summary>Time without a response byte before the second copy goes; 0 uses the pool's p95 latency over the last seconds (a bucket bound of its histogram).</summary>
+    public int DelayMs { get; set; }
+
+    /// <summary>Hedges allowed as a percentage of the pool's requests over the last 10 s.</summary>
+    public double MaxPercent { get; set; } = 5;
 }
 
 /// <summary>A route's retries beyond the always-safe ones (failed connect, closed kept-alive connection, 503 with <c>Retry-After: 0</c>).</summary>

@@ -16,4 +16,7 @@ internal sealed record RouteConfig(string Listener, string? Host, string PathPre
 
     /// <summary>Time a request of the route may take in all, in ms; null for no limit.</summary>
     public int? TotalTimeoutMs { get; init; }
+
+    /// <summary>Hedging of the route's idempotent requests without a body; null for none.</summary>
+    public HedgeOptions? Hedge { get; init; }
 }

@@ -1,6 +1,7 @@
 using FastLb.Policy;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Runtime;
+using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Forwarding;
 
@@ -10,6 +11,9 @@ internal sealed class Exchange
     /// <summary>The current attempt, from its pick until its outcome is reported (see <see cref="BackendLease"/>).</summary>
     /// <remarks>A field, so that the lease is completed in place, never through a copy.</remarks>
     public BackendLease Lease;
+
+    /// <summary>A hedge's second attempt while it races the first (see <see cref="HttpProxyConnection"/>'s hedging); empty otherwise.</summary>
+    public BackendLease HedgeLease;
 
     /// <summary>The limits of the routing snapshot the request was read under; used until it ends.</summary>
     public LimitsOptions Limits { get; private set; } = null!;
@@ -32,6 +36,12 @@ internal sealed class Exchange
 
     /// <summary>When the request's total timeout runs out (a timestamp); <see cref="long.MaxValue"/> for none.</summary>
     public long TotalDeadline { get; private set; }
+
+    /// <summary>The route's hedging, null when it hedges nothing.</summary>
+    public HedgeOptions? Hedge => RouteConfig?.Hedge;
+
+    /// <summary>The upstream connection of the current attempt; a hedge that wins replaces it.</summary>
+    public UpstreamConnection? Upstream { get; set; }
 
     /// <summary>Bytes of request body kept in the input buffer for a retry (sent from there on every attempt); 0 when the body streams or there is none.</summary>
     public long HeldBody { get; set; }

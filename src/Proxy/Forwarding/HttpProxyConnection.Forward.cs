@@ -216,12 +216,14 @@ internal sealed partial class HttpProxyConnection
             }
 
             SendResult sent;
+            exchange.Upstream = upstream;
             try
             {
                 sent = await SendAndRelayAsync(upstream, head, hasBody, exchange, headConsumed, reused).ConfigureAwait(false);
             }
             catch (Exception e) when (IsConnectionFailure(e))
             {
+                upstream = exchange.Upstream;
                 // The client went away mid-exchange: the attempt still gets its one outcome, and the
                 // backend is not blamed for it.
                 FinishAttempt(exchange, exchange.Status, exchange.Error == OutcomeError.None ? OutcomeError.Reset : exchange.Error, toBreaker: false);
@@ -229,6 +231,9 @@ internal sealed partial class HttpProxyConnection
                 throw;
             }
 
+            // A hedge that won replaced the attempt: its backend and connection.
+            upstream = exchange.Upstream;
+            backend = exchange.Backend!;
             if (sent == SendResult.Retry)
             {
                 // SendAndRelayAsync took the retry (rule and budget) and relayed nothing of this attempt.

@@ -50,6 +50,17 @@ internal sealed partial class HttpProxyConnection
             return await FailAsync(exchange, head, headConsumed, null, upstream, 502, OutcomeError.Reset).ConfigureAwait(false);
         }
 
+        if (MayHedge(exchange))
+        {
+            // A copy to another backend may answer first; the winner's connection is the one read from here on.
+            UpstreamConnection winner = await HedgeAsync(upstream, exchange, exchange.Hedge!).ConfigureAwait(false);
+            if (!ReferenceEquals(winner, upstream))
+            {
+                upstream = winner;
+                closedEarly = RetryableFailure.Reset;
+            }
+        }
+
         Task<(CopyStatus Status, RejectReason Reason)>? body = hasBody ? CopyRequestBodyAsync(upstream) : null;
 
         // Response head, after any interim (1xx) responses; the wait ends at the response-head timeout or the total one, whichever comes first.

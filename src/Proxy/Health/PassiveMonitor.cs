@@ -1,5 +1,6 @@
 using FastLb.Policy;
 using FastLb.Proxy.Configuration;
+using FastLb.Proxy.Metrics;
 using FastLb.Proxy.Runtime;
 
 namespace FastLb.Proxy.Health;
@@ -19,6 +20,10 @@ internal sealed class PassiveMonitor : IDisposable
     /// <summary>The share a ramping backend starts from.</summary>
     public const double RampFloor = 0.1;
 
+    /// <summary>The window over which a pool's recent p95 (the hedge delay) is taken.</summary>
+    private static readonly TimeSpan s_p95Window = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<LatencyHistogram, (long[] Cumulative, long At)> _latencySeen = [];
     private readonly RoutingSource _routing;
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
@@ -43,7 +48,8 @@ internal sealed class PassiveMonitor : IDisposable
         try
         {
             long now = _time.GetTimestamp();
-            foreach (PoolRuntime pool in _routing.Current.Pools)
+            RoutingSnapshot snapshot = _routing.Current;
+            foreach (PoolRuntime pool in snapshot.Pools)
             {
                 long requests = 0;
                 foreach (BackendRuntime backend in pool.Backends)
@@ -59,12 +65,69 @@ internal sealed class PassiveMonitor : IDisposable
 
                 Ramp(pool, now);
                 pool.RetryBudget.Refill(_time, now, requests, pool.Metrics.Retries, pool.Config.RetryBudgetPercent, pool.Config.RetryBudgetMinPerSecond);
+                double hedgePercent = HedgePercent(snapshot, pool.Name);
+                if (hedgePercent > 0)
+                {
+                    pool.HedgeBudget.Refill(_time, now, requests, pool.Metrics.Hedges, hedgePercent, 0);
+                    TrackP95(pool, now);
+                }
             }
         }
         finally
         {
             Volatile.Write(ref _ticking, 0);
         }
+    }
+
+    /// <summary>The largest <c>hedge.maxPercent</c> of the routes to <paramref name="pool"/>, 0 when none hedges.</summary>
+    private static double HedgePercent(RoutingSnapshot snapshot, string pool)
+    {
+        double percent = 0;
+        foreach (RouteConfig route in snapshot.Config.Routes)
+        {
+            if (route.Hedge is { } hedge && route.Pool == pool)
+            {
+                percent = Math.Max(percent, hedge.MaxPercent);
+            }
+        }
+
+        return percent;
+    }
+
+    /// <summary>Every 2 s, the p95 of the pool's requests since the last time (the upper bound of its histogram bucket), once 20 or more came.</summary>
+    private void TrackP95(PoolRuntime pool, long now)
+    {
+        (long[] cumulative, _, _) = pool.Latency.Read();
+        if (!_latencySeen.TryGetValue(pool.Latency, out var seen))
+        {
+            _latencySeen[pool.Latency] = (cumulative, now);
+            return;
+        }
+
+        if (_time.GetElapsedTime(seen.At, now) < s_p95Window)
+        {
+            return;
+        }
+
+        long total = cumulative[^1] - seen.Cumulative[^1];
+        if (total >= 20)
+        {
+            long rank = (long)Math.Ceiling(total * 0.95);
+            double[] bounds = LatencyHistogram.BoundsSeconds;
+            double p95 = bounds[^1] * 1000;
+            for (int i = 0; i < bounds.Length; i++)
+            {
+                if (cumulative[i] - seen.Cumulative[i] >= rank)
+                {
+                    p95 = bounds[i] * 1000;
+                    break;
+                }
+            }
+
+            pool.RecentP95Ms = p95;
+        }
+
+        _latencySeen[pool.Latency] = (cumulative, now);
     }
 
     /// <summary>Ends ejections that ran out, then ejects backends whose latency stayed above the ratio of the others' median for the window, within the pool's cap.</summary>

@@ -24,6 +24,21 @@ internal sealed class PoolMetrics
     /// <summary>Retries since start.</summary>
     public long Retries => Volatile.Read(ref _retries);
 
+    private long _hedges;
+    private long _hedgesWon;
+
+    /// <summary>Counts a second copy sent (a hedge).</summary>
+    public void CountHedge() => Interlocked.Increment(ref _hedges);
+
+    /// <summary>Counts a hedge whose copy answered first.</summary>
+    public void CountHedgeWon() => Interlocked.Increment(ref _hedgesWon);
+
+    /// <summary>Hedges sent since start.</summary>
+    public long Hedges => Volatile.Read(ref _hedges);
+
+    /// <summary>Hedges whose copy answered first, since start.</summary>
+    public long HedgesWon => Volatile.Read(ref _hedgesWon);
+
     /// <summary>The timeout kinds, in the order of <see cref="TimeoutKind"/>, as <c>/metrics</c> labels them.</summary>
     public static readonly string[] TimeoutKinds = ["connect", "response_head", "total"];
 

@@ -15,7 +15,8 @@ internal sealed class PoolRuntime
     /// <param name="metrics">The counters of the pool this one replaces on a config reload, for the same reason.</param>
     /// <param name="budget">The retry budget of the pool this one replaces on a config reload.</param>
     /// <param name="queue">The capacity queue of the pool this one replaces on a config reload.</param>
-    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends, LatencyHistogram? latency = null, PoolMetrics? metrics = null, RetryBudget? budget = null, CapacityQueue? queue = null)
+    /// <param name="hedgeBudget">The hedge budget of the pool this one replaces on a config reload.</param>
+    public PoolRuntime(PoolConfig config, Balancer balancer, BackendRuntime[] backends, LatencyHistogram? latency = null, PoolMetrics? metrics = null, RetryBudget? budget = null, CapacityQueue? queue = null, RetryBudget? hedgeBudget = null)
     {
         Queue = queue ?? new();
         Config = config;
@@ -24,6 +25,7 @@ internal sealed class PoolRuntime
         Latency = latency ?? new();
         Metrics = metrics ?? new();
         RetryBudget = budget ?? new(config.RetryBudgetMinPerSecond);
+        HedgeBudget = hedgeBudget ?? new(0);
     }
 
     /// <summary>The pool's validated config.</summary>
@@ -46,6 +48,18 @@ internal sealed class PoolRuntime
 
     /// <summary>Requests waiting for a backend below the concurrency cap.</summary>
     public CapacityQueue Queue { get; }
+
+    /// <summary>Hedges the pool may still send (a route's <c>hedge.maxPercent</c> of its requests).</summary>
+    public RetryBudget HedgeBudget { get; }
+
+    /// <summary>The pool's recent p95 latency in ms (the upper bound of its histogram bucket), set by the passive monitor; 0 before any request.</summary>
+    public double RecentP95Ms
+    {
+        get => Volatile.Read(ref _recentP95Ms);
+        set => Volatile.Write(ref _recentP95Ms, value);
+    }
+
+    private double _recentP95Ms;
 
     /// <summary>Retries the pool may still send.</summary>
     public RetryBudget RetryBudget { get; }

@@ -209,7 +209,7 @@ internal sealed class RuntimeBuilder(TimeProvider time, int inputBufferBytes)
             balancer.MaxInFlightPerBackend = pool.MaxInFlightPerBackend;
         }
 
-        return new PoolRuntime(pool, balancer, backends, old?.Latency, old?.Metrics, old?.RetryBudget, old?.Queue);
+        return new PoolRuntime(pool, balancer, backends, old?.Latency, old?.Metrics, old?.RetryBudget, old?.Queue, old?.HedgeBudget);
     }
 
     private IRoutingPolicy CreatePolicy(PoolConfig pool, int count, List<string> routes, ILatencyModel? model)

@@ -72,6 +72,14 @@ public sealed class ResilienceConfigTests
         Assert.Equal(expected, Error(route: $", \"retry\": {retry}"));
 
     [Fact]
+    public void Hedge_IsReadAndChecked()
+    {
+        Assert.Equal(20, Valid(route: ", \"hedge\": { \"delayMs\": 20 }").Routes[0].Hedge!.DelayMs);
+        Assert.Null(Valid().Routes[0].Hedge);
+        Assert.Equal("routes[0].hedge.maxPercent: must be above 0 and at most 50, got 80", Error(route: ", \"hedge\": { \"maxPercent\": 80 }"));
+    }
+
+    [Fact]
     public void BadTimeout_NamesTheField() =>
         Assert.Equal("routes[0].timeouts.totalMs: must be positive, got 0", Error(route: ", \"timeouts\": { \"totalMs\": 0 }"));
 
