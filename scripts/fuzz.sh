@@ -43,10 +43,11 @@ fi
 out=$root/fuzz/.out
 rm -rf "$out"
 log "publishing fuzz/FastLb.Fuzz (Release) into fuzz/.out"
-dotnet publish fuzz/FastLb.Fuzz -c Release -o "$out" -nologo -v q -clp:ErrorsOnly >&2
+# Its own artifacts folder: a build of the solution running meanwhile (scripts/test) shares no obj or bin with it.
+dotnet publish fuzz/FastLb.Fuzz -c Release -o "$out/bin" --artifacts-path "$out/artifacts" -nologo -v q -clp:ErrorsOnly >&2
 for assembly in FastLb.Proxy.dll FastLb.RequestLog.dll; do
   log "instrumenting $assembly"
-  "$tools/sharpfuzz" "$out/$assembly" >&2
+  "$tools/sharpfuzz" "$out/bin/$assembly" >&2
 done
 
 # --- seeds, dictionary -----------------------------------------------------------------------
@@ -74,7 +75,7 @@ started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 set +e
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
   timeout --kill-after=10 $((seconds + 120)) \
-  afl-fuzz -V "$seconds" -t 5000 -m none -i "$seeds" -o "$findings" -x "$dict" -- dotnet "$out/FastLb.Fuzz.dll" "$target" \
+  afl-fuzz -V "$seconds" -t 5000 -m none -i "$seeds" -o "$findings" -x "$dict" -- dotnet "$out/bin/FastLb.Fuzz.dll" "$target" \
   > "$findings/afl.log" 2>&1
 rc=$?
 set -e
