@@ -215,6 +215,20 @@ function delay()
   if math.random() < frac then return base + 1 end
   return base
 end
+-- every answer that is not 2xx, counted by status per thread and summed at the end ("status 502: 3")
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) failed = {} end
+function response(status, headers, body)
+  if status < 200 or status > 299 then failed[status] = (failed[status] or 0) + 1 end
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for code, n in pairs(t:get("failed")) do total[code] = (total[code] or 0) + n end
+  end
+  for code, n in pairs(total) do io.write(string.format("status %d: %d\n", code, n)) end
+end
 LUA
   wrk -t2 -c"$connections" -d"${secs}s" -s "$work/pace.lua" "$url" >"$work/wrk-slice-$slice.txt" 2>&1 || true
   reached=$(rate "$work/wrk-slice-$slice.txt")
@@ -235,6 +249,7 @@ work, peak, target, warmup, duration = sys.argv[1], float(sys.argv[2]), float(sy
 requests = non2xx = 0
 errors = {"connect": 0, "read": 0, "write": 0, "timeout": 0}
 seconds = 0.0
+statuses = {}
 for path in sorted(glob.glob(work + "/wrk-slice-*.txt")):
     out = open(path).read()
     m = re.search(r"(\d+) requests in ([\d.]+)(s|m)", out)
@@ -247,6 +262,8 @@ for path in sorted(glob.glob(work + "/wrk-slice-*.txt")):
     if m:
         for k, v in zip(errors, m.groups()):
             errors[k] += int(v)
+    for code, n in re.findall(r"^status (\d+): (\d+)$", out, re.M):
+        statuses[code] = statuses.get(code, 0) + int(n)
 failed = non2xx + sum(errors.values())
 by_class = {}
 retries = 0
@@ -262,7 +279,7 @@ restarts = sum(1 for e in events if e[1] == "restart")
 reloads = [e for e in events if e[1] == "reload"]
 reloads_ok = sum(1 for e in reloads if e[2] == "200")
 print(f"maximum {peak:,.0f} req/s; target {target:,.0f} req/s; reached {requests / seconds if seconds else 0:,.0f} req/s over {seconds:.0f} s")
-print(f"requests {requests:,}; failed {failed} (non-2xx {non2xx}; socket errors {errors})")
+print(f"requests {requests:,}; failed {failed} (non-2xx {non2xx}, by status {statuses or '{}'}; socket errors {errors})")
 print(f"proxy's counts by status class: {', '.join(f'{k} {v:,.0f}' for k, v in sorted(by_class.items()))}; retries {retries:,.0f}")
 print(f"backend restarts {restarts}; reloads {len(reloads)} ({reloads_ok} answered 200)")
 rows = [l.split("\t") for l in open(work + "/samples.tsv").read().splitlines()[1:] if l]

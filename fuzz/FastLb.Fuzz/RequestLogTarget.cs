@@ -6,7 +6,8 @@ namespace FastLb.Fuzz;
 /// <summary>
 /// <see cref="RequestLogReader"/> on the input as a request-log CSV file: the only failure is a
 /// <see cref="RequestLogException"/>; otherwise the counts add up (good rows = lines - bad lines, at most
-/// <see cref="RequestLogReader.SampleCount"/> samples) and every latency kept is a finite, non-negative number.
+/// <see cref="RequestLogReader.SampleCount"/> samples), every latency kept is a finite, non-negative number and no
+/// feature is infinite.
 /// </summary>
 internal sealed class RequestLogTarget : IFuzzTarget
 {
@@ -14,7 +15,9 @@ internal sealed class RequestLogTarget : IFuzzTarget
     // found once by reflection and handed new vocabularies of its own parameter type.
     private static readonly ConstructorInfo s_constructor = typeof(RequestLogReader).GetConstructors(BindingFlags.Public | BindingFlags.Instance).Single();
 
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"fastlb-fuzz-requestlog-{Environment.ProcessId}.csv");
+    // The reader reads files only: the input goes to one, in memory (/dev/shm) where there is one, since a disk file
+    // per input costs more than the read.
+    private readonly string _path = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"fastlb-fuzz-requestlog-{Environment.ProcessId}.csv");
 
     /// <inheritdoc />
     public void Run(ReadOnlySpan<byte> input)
@@ -42,6 +45,15 @@ internal sealed class RequestLogTarget : IFuzzTarget
             {
                 float latency = result.Data.LatencyMs[i];
                 FuzzPropertyException.Check(float.IsFinite(latency) && latency >= 0, $"row {i}: latency {latency}");
+            }
+
+            // A missing feature is NaN; an infinite one would be a value the log never held.
+            for (int i = 0; i < result.Data.Count; i++)
+            {
+                foreach (float feature in result.Data.Row(i))
+                {
+                    FuzzPropertyException.Check(!float.IsInfinity(feature), $"row {i}: an infinite feature");
+                }
             }
         }
         finally
