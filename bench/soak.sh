@@ -3,8 +3,9 @@
 # sampling the proxy's resources. Run on demand (not part of scripts/test):
 #
 #   bench/soak.sh [--duration 600] [--load 0.7] [--connections 128] [--backends 3]
-#                 [--restart-every 60] [--reload-every 30] [--sample-every 10] [--warmup 120]
+#                 [--restart-every 60] [--reload-every 30] [--sample-every 10] [--warmup 120] [--no-build]
 #
+# --no-build uses src/Cli/bin/Release as it is (built beforehand with dotnet build src/Cli -c Release).
 # 1. Starts --backends echo backends (`fastlb backend echo`, Kestrel) and `fastlb run --config` over them
 #    (one http listener, weighted_round_robin, active health checks every second), all on free loopback ports.
 # 2. Measures the maximum: wrk -t2 -c64 for 8 s through the proxy, no pause between requests.
@@ -18,8 +19,9 @@
 # Reports: requests, the rate reached, failed requests (non-2xx answers and socket errors seen by wrk; the echo
 # backend never answers an error itself, so every failure is one the proxy let through), the proxy's own
 # counts by status class and its retries, and per resource the median of the first minute after --warmup
-# against the median of the last minute: flat when it grew less than 10 %. Exits 1 when a request failed
-# or a resource grew 10 % or more. Samples and wrk output are kept in the folder it prints.
+# against the median of the last minute: flat when it grew less than 10 %; for the GC heap also the heap just
+# after each full collection (its live set), first after warm-up against last. Exits 1 when a request failed
+# or a resource's median grew 10 % or more. Samples and wrk output are kept in the folder it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +33,7 @@ restart_every=60
 reload_every=30
 sample_every=10
 warmup=120
+build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
     --reload-every) reload_every=$2; shift 2 ;;
     --sample-every) sample_every=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
     *) echo "unknown flag $1" >&2; exit 2 ;;
   esac
 done
@@ -60,8 +64,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi
 
-log "building (Release)"
-dotnet build src/Cli -c Release -nologo -v q -clp:ErrorsOnly >&2
+if [ "$build" = 1 ]; then
+  log "building (Release)"
+  dotnet build src/Cli -c Release -nologo -v q -clp:ErrorsOnly >&2
+fi
 fastlb_dll=$(pwd)/src/Cli/bin/Release/net10.0/fastlb.dll
 
 work=$(mktemp -d /tmp/fastlb-soak.XXXXXX)
@@ -301,6 +307,20 @@ for name, i in cols.items():
     flat = growth < 10
     flat_all &= flat
     print(f"| {name} | {ma:,.0f} | {mb:,.0f} | {growth:+.1f} % | {max(allv):,.0f} | {'yes' if flat else 'NO'} |")
+# The heap sampled at any moment carries whatever garbage awaits the next full collection, so its medians move
+# with the GC's schedule; the heap in the first sample after each gen2 collection is the live set, and is what
+# must stay flat (compared first after warm-up against last).
+after_full = []
+for prev, row in zip(rows, rows[1:]):
+    if row[5] and prev[5] and row[5] != prev[5] and row[4]:
+        after_full.append((int(row[0]), float(row[4])))
+after_full = [x for x in after_full if x[0] >= warmup]
+if len(after_full) >= 2:
+    (t0, h0), (t1, h1) = after_full[0], after_full[-1]
+    growth = (h1 - h0) / h0 * 100
+    print(f"heap after a full (gen2) collection: {h0:,.0f} at t={t0} s, {h1:,.0f} at t={t1} s ({growth:+.1f} %, {len(after_full)} collections after warm-up): {'flat' if growth < 10 else 'GREW'}")
+else:
+    print(f"heap after a full (gen2) collection: {len(after_full)} full collections after warm-up, too few to compare")
 print("PASS" if failed == 0 and flat_all else "FAIL")
 sys.exit(0 if failed == 0 and flat_all else 1)
 PY

@@ -13,6 +13,10 @@ internal static class HeadChecks
     /// <summary>Inputs up to this long are split at every offset; longer ones at the offsets up to it and at the end.</summary>
     public const int EverySplitUpTo = 600;
 
+    /// <summary>RFC 9110 5.6.2: tchar, what a field name is made of.</summary>
+    private static readonly SearchValues<byte> s_tokenChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
     /// <summary>Bytes appended after the input in the read-past check: they would complete, or change, any head that ran into them.</summary>
     private static readonly byte[][] s_tails =
     [
@@ -89,7 +93,7 @@ internal static class HeadChecks
             CheckRange(e.ValueStart, e.ValueLength, head.Length, "value");
             ReadOnlySpan<byte> name = head.NameOf(i);
             ReadOnlySpan<byte> value = head.ValueOf(i);
-            FuzzPropertyException.Check(!name.IsEmpty && name.IndexOfAnyExcept(TokenChars) < 0, $"field {i}: name is not a token");
+            FuzzPropertyException.Check(!name.IsEmpty && name.IndexOfAnyExcept(s_tokenChars) < 0, $"field {i}: name is not a token");
             FuzzPropertyException.Check(value.IndexOfAny((byte)'\r', (byte)'\n', (byte)0) < 0, $"field {i}: value holds CR, LF or NUL");
             FuzzPropertyException.Check(value.IsEmpty || (value[0] is not ((byte)' ' or (byte)'\t') && value[^1] is not ((byte)' ' or (byte)'\t')),
                 $"field {i}: value not trimmed");
@@ -157,7 +161,4 @@ internal static class HeadChecks
 
     private static void CheckRange(int start, int length, int headLength, string what) =>
         FuzzPropertyException.Check(start >= 0 && length >= 0 && start + length <= headLength, $"{what} [{start}, +{length}) outside the head of {headLength}");
-
-    private static readonly SearchValues<byte> TokenChars =
-        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 }
