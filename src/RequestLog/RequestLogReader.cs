@@ -346,7 +346,9 @@ internal sealed class RequestLogReader
             return true;
         }
 
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        // The rows keep floats: a value that is not finite as one ("Infinity", "NaN", or 1e39, past float's range)
+        // would reach the trainer as an infinite label or feature, so it makes the line bad like any non-number.
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite((float)value);
     }
 
     /// <summary>The bytes of field <paramref name="index"/> of the last split record, quotes removed and <c>""</c> unescaped into <paramref name="scratch"/>.</summary>

@@ -101,6 +101,39 @@ public sealed class RequestLogReaderTests
         Assert.Contains("log.csv:201: field 4: unterminated quote", result.BadLineSamples[2]);
     }
 
+    [Theory]
+    [InlineData("latency", "1e999")]      // a double too large: parses as +Infinity
+    [InlineData("latency", "Infinity")]
+    [InlineData("latency", "1e39")]       // a finite double, +Infinity as the float the rows keep
+    [InlineData("reqBytes", "1e39")]
+    [InlineData("reqBytes", "NaN")]
+    [InlineData("cpu", "-Infinity")]
+    public void Read_NumberNotFiniteAsFloat_CountedAsBadLine(string column, string value)
+    {
+        // Found by fuzzing (fuzz/regressions/request-log): such a latency reached the trainer as an infinite label.
+        using var folder = new TempFolder();
+        var lines = new List<string> { s_header };
+        for (int i = 0; i < 200; i++)
+        {
+            lines.Add(Row(ts: i));
+        }
+
+        lines.Add(column switch
+        {
+            "latency" => Row(latency: value),
+            "reqBytes" => Row(reqBytes: value),
+            _ => Row(cpu: value),
+        });
+        var result = ReadText(folder, string.Join('\n', lines) + "\n", out _, out _, out _);
+
+        Assert.Equal(201, result.Lines);
+        Assert.Equal(1, result.BadLines);
+        Assert.Equal(200, result.Data.Count);
+        Assert.Contains("log.csv:202:", result.BadLineSamples[0]);
+        Assert.All(result.Data.LatencyMs.AsSpan(0, result.Data.Count).ToArray(), l => Assert.True(float.IsFinite(l)));
+        Assert.All(result.Data.Features.AsSpan(0, result.Data.Count * LatencyFeatures.Count).ToArray(), f => Assert.False(float.IsInfinity(f)));
+    }
+
     [Fact]
     public void Read_MoreThanOnePercentBad_ThrowsWithCountAndFirstLines()
     {
