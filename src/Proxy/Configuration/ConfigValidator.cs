@@ -173,7 +173,11 @@ internal static class ConfigValidator
             }
 
             string? host = string.IsNullOrEmpty(route.Host) ? null : route.Host.ToLowerInvariant();
-            routes.Add(new RouteConfig(route.Listener ?? "", host, route.PathPrefix ?? "/", route.Pool ?? ""));
+            routes.Add(new RouteConfig(route.Listener ?? "", host, route.PathPrefix ?? "/", route.Pool ?? "")
+            {
+                RateLimit = RouteEdgeValidator.RateLimit(route.RateLimit, $"{at}.rateLimit", errors),
+                Jwt = RouteEdgeValidator.Jwt(route.Jwt, $"{at}.jwt", errors),
+            });
         }
 
         foreach (ListenerOptions listener in options.Listeners)
