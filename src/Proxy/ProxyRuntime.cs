@@ -23,6 +23,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     private ModelWatcher? _model;
     private HealthChecker? _health;
     private ITimer? _refresher;
+    private Edge.JwksWatcher? _jwks;
 
     /// <summary>Builds the first generation of <paramref name="config"/>; health checks and the refresher start with <see cref="Start"/>.</summary>
     /// <exception cref="ConfigException">A policy uses a model and the model file exists but does not load.</exception>
@@ -50,6 +51,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         _health = new HealthChecker(routing.Pools, _time);
         _health.Start();
         EnsureRefresher(routing);
+        _jwks = new Edge.JwksWatcher(() => Routing.Current.RouteEdges, _time, _log);
     }
 
     /// <summary>Builds the next generation of <paramref name="next"/> and publishes it, or refuses it and changes nothing.</summary>
@@ -161,6 +163,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _refresher?.Dispose();
+        _jwks?.Dispose();
         Model?.Dispose();
         if (_health is not null)
         {

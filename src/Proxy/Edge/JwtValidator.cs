@@ -31,6 +31,7 @@ internal sealed class JwtValidator
     private readonly byte[] _rolesName;
     private JwtKeySet _keys;
     private DateTime _jwksWritten;
+    private DateTime _jwksRefused;
 
     /// <summary>Makes the validator of <paramref name="config"/>.</summary>
     public JwtValidator(JwtConfig config)
@@ -143,7 +144,7 @@ internal sealed class JwtValidator
         }
 
         DateTime written = JwksWriteTime(path);
-        if (written == _jwksWritten)
+        if (written == _jwksWritten || written == _jwksRefused)
         {
             return true;
         }
@@ -163,6 +164,8 @@ internal sealed class JwtValidator
                 errors.Add($"{path}: holds no RS256 or HS256 signing key");
             }
 
+            // Not tried again until the file is written again: one log line per bad version.
+            _jwksRefused = written;
             return false;
         }
 
@@ -191,7 +194,7 @@ internal sealed class JwtValidator
         }
 
         second += first + 1;
-        if (second == token.Length - 1 || token[(second + 1)..].IndexOf((byte)'.') >= 0)
+        if (token[(second + 1)..].IndexOf((byte)'.') >= 0)
         {
             return AuthFailure.Malformed;
         }
@@ -204,10 +207,16 @@ internal sealed class JwtValidator
             return AuthFailure.Malformed;
         }
 
+        // The header first: an unsecured token (alg none, empty signature) is refused for its algorithm.
         AuthFailure failure = ReadHeader(header, out JwtAlgorithm alg, out byte[]? kid);
         if (failure != AuthFailure.None)
         {
             return failure;
+        }
+
+        if (signature.Length == 0)
+        {
+            return AuthFailure.Signature;
         }
 
         failure = CheckSignature(token[..second], signature, alg, kid);
