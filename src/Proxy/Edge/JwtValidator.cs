@@ -90,8 +90,12 @@ internal sealed class JwtValidator
             return AuthFailure.Malformed;
         }
 
+        // The cache slot comes from the token's last 32 bytes (signature bytes, which differ between any
+        // two tokens a key signed) and its length; the whole token is compared before a hit counts.
+        // Hashing all of a 300-800 byte token cost most of a cached check.
         var hasher = default(HashCode);
-        hasher.AddBytes(token);
+        hasher.AddBytes(token[Math.Max(0, token.Length - 32)..]);
+        hasher.Add(token.Length);
         int hash = hasher.ToHashCode();
         ref JwtIdentity? slot = ref _cache[hash & (CacheSlots - 1)];
         JwtIdentity? cached = Volatile.Read(ref slot);
