@@ -200,6 +200,11 @@ public sealed class JwtThroughProxyTests : IDisposable
         Assert.Equal(0, backend.Requests);
         string metrics = await client.GetStringAsync(new Uri(proxy.AdminUri, "/metrics"));
         Assert.Contains("fastlb_auth_rejected_total{listener=\"main\",route=\"/headers\",reason=\"missing\"} 2\n", metrics);
+        using System.Text.Json.JsonDocument status = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(proxy.AdminUri, "/status")));
+        System.Text.Json.JsonElement jwt = Assert.Single(status.RootElement.GetProperty("route_checks").EnumerateArray()).GetProperty("jwt");
+        Assert.Equal(2, jwt.GetProperty("keys").GetInt32());
+        Assert.Equal(2, jwt.GetProperty("rejected").GetProperty("missing").GetInt64());
+        Assert.Equal(0, jwt.GetProperty("rejected").GetProperty("signature").GetInt64());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using FastLb.Proxy.Configuration;
 using FastLb.Proxy.Tests.Infrastructure;
 
@@ -107,6 +108,17 @@ public sealed class RateLimitThroughProxyTests : IDisposable
         string metrics = await a.GetStringAsync(new Uri(proxy.AdminUri, "/metrics"));
         Assert.Contains("fastlb_rate_limited_total{listener=\"main\",route=\"/hello\",scope=\"route\"} 1\n", metrics);
         Assert.Contains("fastlb_rate_limited_total{listener=\"main\",route=\"/hello\",scope=\"client\"} 0\n", metrics);
+
+        // /status shows the limits, the route bucket's tokens now (the one that came back was just taken) and the refusals.
+        using JsonDocument status = JsonDocument.Parse(await a.GetStringAsync(new Uri(proxy.AdminUri, "/status")));
+        JsonElement check = Assert.Single(status.RootElement.GetProperty("route_checks").EnumerateArray());
+        Assert.Equal("/hello", check.GetProperty("route").GetString());
+        JsonElement route = check.GetProperty("rate_limit").GetProperty("route");
+        Assert.Equal(0.5, route.GetProperty("rate").GetDouble());
+        Assert.Equal(2, route.GetProperty("burst").GetInt32());
+        Assert.Equal(0, route.GetProperty("tokens").GetDouble());
+        Assert.Equal(1, route.GetProperty("limited").GetInt64());
+        Assert.Equal(0, check.GetProperty("rate_limit").GetProperty("per_client").GetProperty("limited").GetInt64());
     }
 
     [Fact]
