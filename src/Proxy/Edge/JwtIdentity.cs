@@ -5,9 +5,10 @@ namespace FastLb.Proxy.Edge;
 internal sealed class JwtIdentity
 {
     /// <summary>Makes the identity of <paramref name="token"/>.</summary>
-    public JwtIdentity(byte[] token, int hash, long expires, long notBefore, bool hasRequiredRoles, byte[] forwardedFields)
+    public JwtIdentity(byte[] token, int hash, JwtKeySet keys, long expires, long notBefore, bool hasRequiredRoles, byte[] forwardedFields)
     {
         Token = token;
+        Keys = keys;
         Hash = hash;
         Expires = expires;
         NotBefore = notBefore;
@@ -17,6 +18,9 @@ internal sealed class JwtIdentity
 
     /// <summary>The token as it came (the cache key, compared whole).</summary>
     public byte[] Token { get; }
+
+    /// <summary>The key set that verified the token: once the keys are replaced, the token must verify again.</summary>
+    public JwtKeySet Keys { get; }
 
     /// <summary>The token's hash in the cache.</summary>
     public int Hash { get; }

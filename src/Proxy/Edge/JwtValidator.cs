@@ -99,9 +99,10 @@ internal sealed class JwtValidator
         int hash = hasher.ToHashCode();
         ref JwtIdentity? slot = ref _cache[hash & (CacheSlots - 1)];
         JwtIdentity? cached = Volatile.Read(ref slot);
-        if (cached is null || cached.Hash != hash || !token.SequenceEqual(cached.Token))
+        JwtKeySet keys = Keys;
+        if (cached is null || cached.Hash != hash || !ReferenceEquals(cached.Keys, keys) || !token.SequenceEqual(cached.Token))
         {
-            AuthFailure failure = Verify(token, hash, out cached);
+            AuthFailure failure = Verify(token, hash, keys, out cached);
             if (failure != AuthFailure.None)
             {
                 return failure;
@@ -174,20 +175,16 @@ internal sealed class JwtValidator
         }
 
         _jwksWritten = written;
+
+        // Cached identities name the key set that verified them, so from this write on every token
+        // verifies again against the new keys, even one cached by a request that read the old set.
         Volatile.Write(ref _keys, new JwtKeySet(keys));
-
-        // Tokens verified by a key that is gone must verify again.
-        for (int i = 0; i < _cache.Length; i++)
-        {
-            Volatile.Write(ref _cache[i], null);
-        }
-
         return true;
     }
 
     private static DateTime JwksWriteTime(string? path) => path is null ? default : File.GetLastWriteTimeUtc(path);
 
-    private AuthFailure Verify(ReadOnlySpan<byte> token, int hash, out JwtIdentity? identity)
+    private AuthFailure Verify(ReadOnlySpan<byte> token, int hash, JwtKeySet keys, out JwtIdentity? identity)
     {
         identity = null;
         int first = token.IndexOf((byte)'.');
@@ -223,13 +220,13 @@ internal sealed class JwtValidator
             return AuthFailure.Signature;
         }
 
-        failure = CheckSignature(token[..second], signature, alg, kid);
+        failure = CheckSignature(keys, token[..second], signature, alg, kid);
         if (failure != AuthFailure.None)
         {
             return failure;
         }
 
-        return ReadClaims(payload, token, hash, out identity);
+        return ReadClaims(payload, token, hash, keys, out identity);
     }
 
     private static byte[]? Decode(ReadOnlySpan<byte> part)
@@ -312,11 +309,11 @@ internal sealed class JwtValidator
         return hasAlg ? AuthFailure.None : AuthFailure.Algorithm;
     }
 
-    private AuthFailure CheckSignature(ReadOnlySpan<byte> signingInput, byte[] signature, JwtAlgorithm alg, byte[]? kid)
+    private static AuthFailure CheckSignature(JwtKeySet keys, ReadOnlySpan<byte> signingInput, byte[] signature, JwtAlgorithm alg, byte[]? kid)
     {
         bool anyKey = false;
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        foreach (JwtKeySet.Entry key in Keys.Entries)
+        foreach (JwtKeySet.Entry key in keys.Entries)
         {
             if (key.Alg != alg || (kid is not null && key.Kid is not null && !kid.AsSpan().SequenceEqual(key.Kid)))
             {
@@ -342,7 +339,7 @@ internal sealed class JwtValidator
         return anyKey ? AuthFailure.Signature : AuthFailure.UnknownKey;
     }
 
-    private AuthFailure ReadClaims(byte[] payload, ReadOnlySpan<byte> token, int hash, out JwtIdentity? identity)
+    private AuthFailure ReadClaims(byte[] payload, ReadOnlySpan<byte> token, int hash, JwtKeySet keys, out JwtIdentity? identity)
     {
         identity = null;
         string? issuer = null;
@@ -443,7 +440,7 @@ internal sealed class JwtValidator
             fields.Append(Config.RolesHeader).Append(": ").AppendJoin(',', roles).Append("\r\n");
         }
 
-        identity = new JwtIdentity(token.ToArray(), hash, expires, notBefore, hasRoles, Encoding.UTF8.GetBytes(fields.ToString()));
+        identity = new JwtIdentity(token.ToArray(), hash, keys, expires, notBefore, hasRoles, Encoding.UTF8.GetBytes(fields.ToString()));
         return AuthFailure.None;
     }
 

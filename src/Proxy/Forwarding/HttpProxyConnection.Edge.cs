@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using FastLb.Policy;
 using FastLb.Proxy.Edge;
 using FastLb.Proxy.Http;
 
@@ -61,12 +62,14 @@ internal sealed partial class HttpProxyConnection
 
     /// <summary>Answers a request a route's checks refused (429, 401, 403); true when the connection stays open.</summary>
     /// <remarks>A request without a body leaves nothing unread, so an HTTP/1.1 keep-alive connection
-    /// stays open, as it would after any answer: a limited client is not made to reconnect.</remarks>
+    /// stays open, as it would after any answer: a limited client is not made to reconnect. Other
+    /// refusals close it, as the proxy's other error answers do.</remarks>
     private async ValueTask<bool> RespondEdgeAsync(EdgeVerdict verdict, ReadOnlySequence<byte> head)
     {
         _input.AdvanceTo(head.GetPosition(_request.Length));
+        // The answer carries a body, which a HEAD request's client would not read: that connection closes.
         bool keepOpen = _request.Framing == BodyFraming.None && _request.KeepAlive && !_request.IsUpgrade
-            && _request.Version == HttpVersion.Http11 && !IsDraining;
+            && _request.Version == HttpVersion.Http11 && _request.Method != RequestMethod.Head && !IsDraining;
         _context.Metrics.CountErrorResponse(verdict.Status);
         try
         {

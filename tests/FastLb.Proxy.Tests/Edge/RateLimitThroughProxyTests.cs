@@ -149,6 +149,13 @@ public sealed class RateLimitThroughProxyTests : IDisposable
         Assert.Equal(429, closing.Status);
         Assert.Equal("close", closing.Header("Connection"));
         Assert.True(await raw.IsClosedByPeerAsync());
+
+        // A HEAD request's refusal carries a body its client does not read: that connection closes too.
+        await using RawHttp head = await RawHttp.ConnectAsync(proxy.EndPoint);
+        await head.SendAsync("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+        RawResponse headRefused = await head.ReadResponseAsync(headRequest: true);
+        Assert.Equal(429, headRefused.Status);
+        Assert.Equal("close", headRefused.Header("Connection"));
     }
 
     private static string FileConfig(string backend, string rateLimit) => $$"""
