@@ -284,9 +284,16 @@ public sealed class JwtThroughProxyTests : IDisposable
         Assert.Equal(["alice"], Lines(await before.Content.ReadAsStringAsync(), "X-User"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(client, newToken)).StatusCode);
 
+        // A reload of the same files changes no route; one with new keys in the JWKS file does.
+        ReloadResult same = await proxy.Server.ReloadAsync();
+        Assert.Equal(ReloadOutcome.Applied, same.Outcome);
+        Assert.DoesNotContain(same.Changes, c => c.StartsWith("routes", StringComparison.Ordinal));
+
         File.WriteAllText(_jwks, Jwks(next, "k2"));
         File.SetLastWriteTimeUtc(_jwks, DateTime.UtcNow.AddMinutes(1));
-        Assert.Equal(ReloadOutcome.Applied, (await proxy.Server.ReloadAsync()).Outcome);
+        ReloadResult rotated = await proxy.Server.ReloadAsync();
+        Assert.Equal(ReloadOutcome.Applied, rotated.Outcome);
+        Assert.Contains("routes: 1 -> 1 routes", rotated.Changes);
 
         using HttpResponseMessage after = await GetAsync(client, newToken);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
