@@ -24,6 +24,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     private HealthChecker? _health;
     private PassiveMonitor? _passive;
     private ITimer? _refresher;
+    private Edge.JwksWatcher? _jwks;
 
     /// <summary>Builds the first generation of <paramref name="config"/>; health checks and the refresher start with <see cref="Start"/>.</summary>
     /// <exception cref="ConfigException">A policy uses a model and the model file exists but does not load.</exception>
@@ -55,6 +56,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
         _health.Start();
         _passive = new PassiveMonitor(Routing, _time);
         EnsureRefresher(routing);
+        _jwks = new Edge.JwksWatcher(() => Routing.Current.RouteEdges, _time, _log);
     }
 
     /// <summary>Builds the next generation of <paramref name="next"/> and publishes it, or refuses it and changes nothing.</summary>
@@ -167,6 +169,7 @@ internal sealed class ProxyRuntime : IAsyncDisposable
     {
         _refresher?.Dispose();
         _passive?.Dispose();
+        _jwks?.Dispose();
         Model?.Dispose();
         if (_health is not null)
         {

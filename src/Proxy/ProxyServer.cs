@@ -77,6 +77,9 @@ internal sealed class ProxyServer : IAdminView, IAsyncDisposable
     /// <summary>The pools of the config in use, in config order.</summary>
     public IReadOnlyList<PoolRuntime> Pools => Routing.Pools;
 
+    /// <summary>The rate limit and JWT checks of the routes that have them, under the config in use.</summary>
+    public IReadOnlyList<Edge.RouteEdge> RouteEdges => Routing.RouteEdges;
+
     /// <summary>The listeners with the addresses actually bound, under the config in use.</summary>
     public IReadOnlyList<BoundListener> Listeners
     {

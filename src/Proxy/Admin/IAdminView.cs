@@ -30,6 +30,9 @@ internal interface IAdminView
     /// <summary>The pools of the config in use.</summary>
     IReadOnlyList<PoolRuntime> Pools { get; }
 
+    /// <summary>The rate limit and JWT checks of the routes that have them, under the config in use.</summary>
+    IReadOnlyList<Edge.RouteEdge> RouteEdges { get; }
+
     /// <summary>The request log, when configured.</summary>
     RequestLogWriter? Log { get; }
 

@@ -33,7 +33,7 @@ internal sealed class ProxyExposition
     private readonly List<ISeries> _all = [];
 
     private readonly Series<Counter> _requests, _shed, _retries, _opened, _reused, _connectFailures, _rejections, _errors, _tcpBytes, _refused, _reloads;
-    private readonly Series<Counter> _breakerOpened, _ejections, _failOpenPicks, _budgetExhausted, _timeouts, _queueRejected, _hedges;
+    private readonly Series<Counter> _breakerOpened, _ejections, _failOpenPicks, _budgetExhausted, _timeouts, _queueRejected, _hedges, _rateLimited, _authRejected;
     private readonly Series<Gauge> _inFlight, _available, _breakerState, _ejected, _share, _failingOpen, _budgetLeft, _queued;
     private readonly Counter _accepted, _acceptFailures, _logWritten, _logDropped, _logLost;
     private readonly Gauge _active, _generation, _lastReloadOk, _lastReloadAt;
@@ -81,6 +81,8 @@ internal sealed class ProxyExposition
         _generation = _factory.CreateGauge("fastlb_config_generation", "Config generation running: 1 at start, one more per reload applied.");
         _lastReloadOk = _factory.CreateGauge("fastlb_config_last_reload_successful", "0 when the last reload was refused, else 1.");
         _lastReloadAt = _factory.CreateGauge("fastlb_config_last_reload_success_timestamp_seconds", "When the running config was loaded (start or last reload applied), Unix seconds.");
+        _rateLimited = Add(Counter("fastlb_rate_limited_total", "Requests answered 429 by a route's rate limit, by listener, route (host and path prefix) and scope (client: the client address's bucket, route: the route's).", "listener", "route", "scope"));
+        _authRejected = Add(Counter("fastlb_auth_rejected_total", "Requests a route's JWT check refused (401, or 403 for reason role), by listener, route and reason.", "listener", "route", "reason"));
         _registry.AddBeforeCollectCallback(Publish);
     }
 
@@ -151,6 +153,8 @@ internal sealed class ProxyExposition
             }
         }
 
+        PublishRouteEdges();
+
         foreach (RejectReason reason in RejectReasons.All)
         {
             if (reason != RejectReason.None)
@@ -197,6 +201,34 @@ internal sealed class ProxyExposition
         foreach (ISeries series in _all)
         {
             series.RemoveUnseen();
+        }
+    }
+
+    private void PublishRouteEdges()
+    {
+        foreach (Edge.RouteEdge edge in _server.RouteEdges)
+        {
+            string listener = edge.Route.Listener;
+            if (edge.Limiter is { } limiter)
+            {
+                if (limiter.Clients is not null)
+                {
+                    _rateLimited.Count(edge.Metrics, edge.Metrics.RateLimited(Edge.RateLimitScope.Client), listener, edge.Label, "client");
+                }
+
+                if (limiter.Route is not null)
+                {
+                    _rateLimited.Count(edge.Metrics, edge.Metrics.RateLimited(Edge.RateLimitScope.Route), listener, edge.Label, "route");
+                }
+            }
+
+            if (edge.Jwt is not null)
+            {
+                foreach (Edge.AuthFailure failure in Edge.AuthFailures.All)
+                {
+                    _authRejected.Count(edge.Metrics, edge.Metrics.AuthRejected(failure), listener, edge.Label, Edge.AuthFailures.Label(failure));
+                }
+            }
         }
     }
 

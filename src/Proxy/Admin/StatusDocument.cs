@@ -158,6 +158,7 @@ internal static class StatusDocument
             w.WriteEndObject();
             WriteModel(w, server);
             WriteConfig(w, server);
+            WriteRouteChecks(w, server);
             w.WriteStartObject("request_log");
             w.WriteStartArray("targets");
             foreach (string target in server.Log?.Targets ?? [])
@@ -208,6 +209,65 @@ internal static class StatusDocument
         }
 
         w.WriteEndObject();
+    }
+
+    // The routes with rate limits or a JWT check: their limits and keys, and what they refused (as in
+    // fastlb_rate_limited_total and fastlb_auth_rejected_total).
+    private static void WriteRouteChecks(Utf8JsonWriter w, IAdminView server)
+    {
+        w.WriteStartArray("route_checks");
+        foreach (Edge.RouteEdge edge in server.RouteEdges)
+        {
+            w.WriteStartObject();
+            w.WriteString("listener", edge.Route.Listener);
+            w.WriteString("route", edge.Label);
+            if (edge.Limiter is { } limiter)
+            {
+                w.WriteStartObject("rate_limit");
+                if (limiter.Config.PerClient is { } perClient)
+                {
+                    w.WriteStartObject("per_client");
+                    w.WriteNumber("rate", perClient.Rate);
+                    w.WriteNumber("burst", perClient.Burst);
+                    w.WriteNumber("client_slots", limiter.Config.ClientSlots);
+                    w.WriteNumber("limited", edge.Metrics.RateLimited(Edge.RateLimitScope.Client));
+                    w.WriteEndObject();
+                }
+
+                if (limiter.Route is { } route)
+                {
+                    w.WriteStartObject("route");
+                    w.WriteNumber("rate", limiter.Config.Route!.Rate);
+                    w.WriteNumber("burst", limiter.Config.Route.Burst);
+                    w.WriteNumber("tokens", Math.Round(route.TokensAt(limiter.Now), 3));
+                    w.WriteNumber("limited", edge.Metrics.RateLimited(Edge.RateLimitScope.Route));
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
+
+            if (edge.Jwt is { } jwt)
+            {
+                w.WriteStartObject("jwt");
+                w.WriteNumber("keys", jwt.Keys.Entries.Length);
+                w.WriteString("jwks_path", jwt.Config.JwksPath);
+                w.WriteString("issuer", jwt.Config.Issuer);
+                w.WriteString("audience", jwt.Config.Audience);
+                w.WriteStartObject("rejected");
+                foreach (Edge.AuthFailure failure in Edge.AuthFailures.All)
+                {
+                    w.WriteNumber(Edge.AuthFailures.Label(failure), edge.Metrics.AuthRejected(failure));
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteModel(Utf8JsonWriter w, IAdminView server)

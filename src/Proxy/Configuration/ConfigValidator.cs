@@ -249,6 +249,7 @@ internal static class ConfigValidator
                     errors.Add($"{at}.hedge.maxPercent: must be above 0 and at most 50, got {hedge.MaxPercent}");
                 }
             }
+
             routes.Add(new RouteConfig(route.Listener ?? "", host, route.PathPrefix ?? "/", route.Pool ?? "")
             {
                 Retry = retry,
@@ -256,6 +257,8 @@ internal static class ConfigValidator
                 ResponseHeaderTimeoutMs = timeouts.ResponseHeaderMs,
                 TotalTimeoutMs = timeouts.TotalMs,
                 Hedge = route.Hedge,
+                RateLimit = RouteEdgeValidator.RateLimit(route.RateLimit, $"{at}.rateLimit", errors),
+                Jwt = RouteEdgeValidator.Jwt(route.Jwt, $"{at}.jwt", errors),
             });
         }
 

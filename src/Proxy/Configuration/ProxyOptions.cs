@@ -66,6 +66,12 @@ internal sealed class RouteOptions
     /// <summary>The pool requests go to.</summary>
     public string? Pool { get; set; }
 
+    /// <summary>Token-bucket limits per client address and for the whole route; null for none.</summary>
+    public RateLimitOptions? RateLimit { get; set; }
+
+    /// <summary>A JWT every request of the route must present; null for none.</summary>
+    public JwtOptions? Jwt { get; set; }
+
     /// <summary>How requests of this route are retried; null keeps the defaults (<see cref="RetryOptions"/>).</summary>
     public RetryOptions? Retry { get; set; }
 

@@ -19,4 +19,10 @@ internal sealed record RouteConfig(string Listener, string? Host, string PathPre
 
     /// <summary>Hedging of the route's idempotent requests without a body; null for none.</summary>
     public HedgeOptions? Hedge { get; init; }
+
+    /// <summary>The route's rate limits; null for none.</summary>
+    public RateLimitConfig? RateLimit { get; init; }
+
+    /// <summary>The route's JWT check; null for none.</summary>
+    public JwtConfig? Jwt { get; init; }
 }

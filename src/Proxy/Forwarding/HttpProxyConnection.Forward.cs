@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using FastLb.Policy;
 using FastLb.Proxy.Configuration;
+using FastLb.Proxy.Edge;
 using FastLb.Proxy.Http;
 using FastLb.Proxy.Logging;
 using FastLb.Proxy.Metrics;
@@ -33,11 +34,18 @@ internal sealed partial class HttpProxyConnection
         // The snapshot read when the request's first byte arrived: the request keeps its pool (and
         // later its backend) and its limits even if a config reload swaps the snapshot meanwhile.
         RoutingSnapshot routing = _routing;
-        if (!routing.Listeners[_context.Listener].Router!.TryMatch(_request.Host, _request.Path, out PoolRuntime? pool, out RouteConfig? route, out int routeId))
+        if (!routing.Listeners[_context.Listener].Router!.TryMatch(_request.Host, _request.Path, out PoolRuntime? pool, out RouteConfig? route, out int routeId, out RouteEdge? edge))
         {
             _input.AdvanceTo(head.GetPosition(_request.Length));
             await RespondErrorAsync(404, OutcomeError.None).ConfigureAwait(false);
             return false;
+        }
+
+        // The route's rate limits and JWT check, when it has them: go on, or answer 429/401/403 here.
+        EdgeVerdict edgeVerdict = CheckEdge(edge, started);
+        if (!edgeVerdict.IsPass)
+        {
+            return await RespondEdgeAsync(edgeVerdict, head).ConfigureAwait(false);
         }
 
         if (_request.Framing == BodyFraming.ContentLength && _request.ContentLength > routing.Config.Limits.MaxBodyBytes)

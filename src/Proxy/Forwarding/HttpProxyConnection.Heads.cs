@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using FastLb.Proxy.Edge;
 using FastLb.Proxy.Http;
 
 namespace FastLb.Proxy.Forwarding;
@@ -26,9 +27,16 @@ internal sealed partial class HttpProxyConnection
         output.Write(_request.Version == HttpVersion.Http10 ? " HTTP/1.0\r\n"u8 : " HTTP/1.1\r\n"u8);
 
         bool forwardedFor = false;
+        JwtIdentity? identity = _identity;
         for (int i = 0; i < _request.HeaderCount; i++)
         {
             ref readonly HeaderEntry header = ref _request.Headers[i];
+            // On a route that checks a JWT, the identity headers come from the verified token only.
+            if (identity is not null && IsIdentityField(i))
+            {
+                continue;
+            }
+
             switch (header.Known)
             {
                 case KnownHeader.Connection or KnownHeader.KeepAlive or KnownHeader.ProxyConnection or KnownHeader.Te:
@@ -82,6 +90,11 @@ internal sealed partial class HttpProxyConnection
             output.Write("X-Request-Id: "u8);
             output.Write(RequestIdBytes);
             output.Write("\r\n"u8);
+        }
+
+        if (identity is not null)
+        {
+            output.Write(identity.ForwardedFields);
         }
 
         if (_request.IsUpgrade)

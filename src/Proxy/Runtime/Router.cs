@@ -1,5 +1,6 @@
 using System.Text;
 using FastLb.Proxy.Configuration;
+using FastLb.Proxy.Edge;
 
 namespace FastLb.Proxy.Runtime;
 
@@ -15,12 +16,14 @@ internal sealed class Router
     private readonly Entry[] _entries;
     private readonly PoolRuntime? _defaultPool;
 
-    /// <summary>Builds the router of listener <paramref name="listener"/>.</summary>
-    public Router(string listener, IReadOnlyList<RouteConfig> routes, IReadOnlyDictionary<string, PoolRuntime> pools, PoolRuntime? defaultPool)
+    /// <summary>Builds the router of listener <paramref name="listener"/>; <paramref name="edges"/>, indexed like <paramref name="routes"/>, holds each route's checks (null: none).</summary>
+    public Router(string listener, IReadOnlyList<RouteConfig> routes, IReadOnlyDictionary<string, PoolRuntime> pools, PoolRuntime? defaultPool, IReadOnlyList<RouteEdge?>? edges = null)
     {
         var entries = new List<Entry>();
+        int index = -1;
         foreach (RouteConfig route in routes)
         {
+            index++;
             if (route.Listener == listener)
             {
                 PoolRuntime pool = pools[route.Pool];
@@ -30,7 +33,10 @@ internal sealed class Router
                     Encoding.UTF8.GetBytes(route.PathPrefix.TrimEnd('/')),
                     route,
                     routeId,
-                    pool));
+                    pool)
+                {
+                    Edge = edges?[index],
+                });
             }
         }
 
@@ -47,7 +53,12 @@ internal sealed class Router
     /// <param name="pool">The pool matched; the listener's default pool when no route matches.</param>
     /// <param name="route">The route matched, null for the default pool.</param>
     /// <param name="routeId">The route's position among the pool's route prefixes (the policy's route feature), -1 for none.</param>
-    public bool TryMatch(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path, out PoolRuntime? pool, out RouteConfig? route, out int routeId)
+    public bool TryMatch(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path, out PoolRuntime? pool, out RouteConfig? route, out int routeId) =>
+        TryMatch(host, path, out pool, out route, out routeId, out _);
+
+    /// <summary>As <see cref="TryMatch(ReadOnlySpan{byte}, ReadOnlySpan{byte}, out PoolRuntime?, out RouteConfig?, out int)"/>, also giving the matched route's checks (null when it has none, or no route matched).</summary>
+    /// <remarks>Hot path: guarded by ProxyRelayBenchmarks. Byte comparisons only.</remarks>
+    public bool TryMatch(ReadOnlySpan<byte> host, ReadOnlySpan<byte> path, out PoolRuntime? pool, out RouteConfig? route, out int routeId, out RouteEdge? edge)
     {
         host = StripPort(host);
         if (path.IsEmpty)
@@ -67,6 +78,7 @@ internal sealed class Router
                 pool = entry.Pool;
                 route = entry.Route;
                 routeId = entry.RouteId;
+                edge = entry.Edge;
                 return true;
             }
         }
@@ -74,6 +86,7 @@ internal sealed class Router
         pool = _defaultPool;
         route = null;
         routeId = -1;
+        edge = null;
         return pool is not null;
     }
 
@@ -106,5 +119,9 @@ internal sealed class Router
         return colon > bracket ? host[..colon] : host;
     }
 
-    private sealed record Entry(byte[]? Host, byte[] Prefix, RouteConfig Route, int RouteId, PoolRuntime Pool);
+    private sealed record Entry(byte[]? Host, byte[] Prefix, RouteConfig Route, int RouteId, PoolRuntime Pool)
+    {
+        /// <summary>The route's rate limit and JWT checks; null when it has none.</summary>
+        public RouteEdge? Edge { get; init; }
+    }
 }

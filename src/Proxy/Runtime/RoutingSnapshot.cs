@@ -1,5 +1,6 @@
 using FastLb.Policy;
 using FastLb.Proxy.Configuration;
+using FastLb.Proxy.Edge;
 
 namespace FastLb.Proxy.Runtime;
 
@@ -63,4 +64,7 @@ internal sealed class RoutingSnapshot
 
     /// <summary>The policies of this generation that want a periodic refresh, which the host runs from its own timer.</summary>
     public IPeriodicRefresh[] Refreshed { get; }
+
+    /// <summary>The rate limit and JWT checks of the routes that have them; carried to the next generation by route.</summary>
+    public IReadOnlyList<RouteEdge> RouteEdges { get; init; } = [];
 }

@@ -2,6 +2,7 @@ using FastLb.Policy;
 using FastLb.Policy.Catalog;
 using FastLb.Policy.Prediction;
 using FastLb.Proxy.Configuration;
+using FastLb.Proxy.Edge;
 using FastLb.Proxy.Transport;
 
 namespace FastLb.Proxy.Runtime;
@@ -60,6 +61,8 @@ internal sealed class RuntimeBuilder(TimeProvider time, int inputBufferBytes)
             }
         }
 
+        RouteEdge?[] edges = RouteEdgeBuilder.Build(config.Routes, previous?.RouteEdges, time);
+
         // In the order bound at start (a reload keeps every listener; ConfigDiff refuses others).
         int count = previous?.Listeners.Length ?? config.Listeners.Count;
         var listeners = new ListenerRoutes[count];
@@ -68,11 +71,14 @@ internal sealed class RuntimeBuilder(TimeProvider time, int inputBufferBytes)
             string name = previous is null ? config.Listeners[i].Name : previous.Listeners[i].Config.Name;
             ListenerConfig listener = FindListener(config, name);
             PoolRuntime? pool = listener.Pool is null ? null : byName[listener.Pool];
-            Router? router = listener.Mode == ListenerMode.Http ? new Router(listener.Name, config.Routes, byName, pool) : null;
+            Router? router = listener.Mode == ListenerMode.Http ? new Router(listener.Name, config.Routes, byName, pool, edges) : null;
             listeners[i] = new ListenerRoutes(listener, router, pool);
         }
 
-        build.Snapshot = new RoutingSnapshot((previous?.Generation ?? 0) + 1, config, pools, listeners);
+        build.Snapshot = new RoutingSnapshot((previous?.Generation ?? 0) + 1, config, pools, listeners)
+        {
+            RouteEdges = [.. edges.OfType<RouteEdge>()],
+        };
         return build;
     }
 

@@ -33,18 +33,18 @@ internal sealed class ProxyHost : IAsyncDisposable
         return StartAsync(options);
     }
 
-    /// <summary>Starts a proxy from <paramref name="options"/>.</summary>
-    internal static async Task<ProxyHost> StartAsync(ProxyOptions options)
+    /// <summary>Starts a proxy from <paramref name="options"/>, on <paramref name="time"/> (the system clock when null).</summary>
+    internal static async Task<ProxyHost> StartAsync(ProxyOptions options, TimeProvider? time = null)
     {
-        var server = new ProxyServer(ConfigValidator.Validate(options));
+        var server = new ProxyServer(ConfigValidator.Validate(options), time);
         await server.StartAsync();
         return new ProxyHost(server);
     }
 
     /// <summary>Starts a proxy from the config file at <paramref name="path"/>, which <see cref="ProxyServer.ReloadAsync"/> reads again.</summary>
-    internal static async Task<ProxyHost> StartFromFileAsync(string path)
+    internal static async Task<ProxyHost> StartFromFileAsync(string path, TimeProvider? time = null)
     {
-        var server = new ProxyServer(ConfigLoader.LoadFile(path), source: ConfigSource.FromFile(path));
+        var server = new ProxyServer(ConfigLoader.LoadFile(path), time, source: ConfigSource.FromFile(path));
         await server.StartAsync();
         return new ProxyHost(server);
     }
