@@ -52,7 +52,7 @@ internal sealed class TreeLatencyModel : ILatencyModel
         // the trees together (TreeEnsemble.Predict over rows), in chunks that fit on the stack.
         const int Chunk = 8;
         Span<float> rows = stackalloc float[Chunk * LatencyFeatures.Count];
-        Span<float> sums = stackalloc float[Chunk];
+        Span<double> sums = stackalloc double[Chunk];
         for (int start = 0; start < backends.Length; start += Chunk)
         {
             int count = Math.Min(Chunk, backends.Length - start);
