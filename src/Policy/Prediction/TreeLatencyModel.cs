@@ -15,7 +15,7 @@ internal sealed class TreeLatencyModel : ILatencyModel
         _backends = new FeatureVocabulary(header.Backends);
         _routes = new FeatureVocabulary(header.Routes);
         Info = new LatencyModelInfo(
-            $"{LatencyModelFile.Format}/{LatencyModelFile.FormatVersion} {header.FeatureVersion}",
+            $"{LatencyModelFile.Format} {header.FeatureVersion} ({header.Trainer})",
             header.Features,
             header.TrainedAt,
             header.Validation.RmseMs);
