@@ -91,8 +91,8 @@ internal sealed partial class LatencyTrainer
 
             // FastTree bounds a tree's output at 100 by default, a bound meant for scores; labels
             // here are milliseconds, whose residuals can be larger, so there is no bound, as in
-            // XGBoost's and scikit-learn's squared error. On the 1M-row bench log the bound changed
-            // no prediction (validation RMSE 49.041 ms either way).
+            // XGBoost's and scikit-learn's squared error. On the 1M-row bench log the bound left
+            // the validation RMSE unchanged (49.041 ms either way).
             MaximumTreeOutput = double.PositiveInfinity,
         };
         if (options.EarlyStopping > 0)
