@@ -129,8 +129,9 @@ def reference(args):
     n_valid = round(len(y) * 0.2)
     train, valid = order[: len(y) - n_valid], order[len(y) - n_valid:]
     model = HistGradientBoostingRegressor(
-        loss="squared_error", max_iter=args.rounds, learning_rate=args.eta, max_depth=args.max_depth,
-        max_leaf_nodes=None, max_bins=255, l2_regularization=1.0, early_stopping=False, random_state=1)
+        loss="squared_error", max_iter=args.trees, learning_rate=args.learning_rate, max_depth=None,
+        max_leaf_nodes=args.leaves, min_samples_leaf=args.min_examples_per_leaf, max_bins=255,
+        l2_regularization=0.0, early_stopping=False, random_state=1)
     started = time.perf_counter()
     model.fit(x[train], y[train])
     fit_seconds = time.perf_counter() - started
@@ -139,7 +140,8 @@ def reference(args):
     json.dump({"records": int(len(y)), "train_records": int(len(train)), "validation_records": int(len(valid)),
                "load_seconds": round(loaded, 3), "train_seconds": round(fit_seconds, 3),
                "rmse_ms": float(np.sqrt(np.mean(error ** 2))), "mae_ms": float(np.mean(np.abs(error))),
-               "r2": 1 - float(np.sum(error ** 2)) / total, "rounds": args.rounds}, sys.stdout)
+               "r2": 1 - float(np.sum(error ** 2)) / total, "trees": args.trees,
+               "train_rmse_ms": float(np.sqrt(np.mean((model.predict(x[train]) - y[train]) ** 2)))}, sys.stdout)
     print()
 
 
@@ -152,9 +154,10 @@ def main():
     g.add_argument("--out", required=True)
     s = sub.add_parser("sklearn")
     s.add_argument("--logs", required=True)
-    s.add_argument("--rounds", type=int, default=100)
-    s.add_argument("--max-depth", type=int, default=8)
-    s.add_argument("--eta", type=float, default=0.1)
+    s.add_argument("--trees", type=int, default=100)
+    s.add_argument("--leaves", type=int, default=31)
+    s.add_argument("--learning-rate", type=float, default=0.1)
+    s.add_argument("--min-examples-per-leaf", type=int, default=20)
     args = parser.parse_args()
     if args.command == "generate":
         generate(args.rows, args.seed, args.out)

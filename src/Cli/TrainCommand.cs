@@ -28,24 +28,25 @@ internal static class TrainCommand
         var validate = new Option<string?>("--validate") { Description = "Request log to validate on instead of the latest 20% by time" };
         var json = new Option<bool>("--json") { Description = "Print the training report (docs/FORMATS.md) on stdout and nothing else" };
         var defaults = new LatencyTrainingOptions();
-        var rounds = new Option<int>("--rounds") { Description = "Most boosting rounds", DefaultValueFactory = _ => defaults.Rounds };
-        var maxDepth = new Option<int>("--max-depth") { Description = "Deepest tree", DefaultValueFactory = _ => defaults.MaxDepth };
-        var eta = new Option<double>("--eta") { Description = "Learning rate", DefaultValueFactory = _ => defaults.Eta };
-        var earlyStopping = new Option<int>("--early-stopping")
+        var trees = new Option<int>("--trees", "--rounds") { Description = "Most trees (boosting rounds)", DefaultValueFactory = _ => defaults.Trees };
+        var leaves = new Option<int>("--leaves") { Description = "Leaves per tree", DefaultValueFactory = _ => defaults.Leaves };
+        var learningRate = new Option<double>("--learning-rate", "--eta") { Description = "Learning rate", DefaultValueFactory = _ => defaults.LearningRate };
+        var minLeaf = new Option<int>("--min-examples-per-leaf")
         {
-            Description = "Stop after this many rounds without a better validation RMSE; 0 trains every round",
-            DefaultValueFactory = _ => defaults.EarlyStoppingRounds,
+            Description = "Fewest training rows in a leaf",
+            DefaultValueFactory = _ => defaults.MinExamplesPerLeaf,
         };
-        var minChildWeight = new Option<double>("--min-child-weight")
+        var earlyStopping = new Option<double>("--early-stopping")
         {
-            Description = "Least rows (hessian) in a leaf",
-            DefaultValueFactory = _ => defaults.MinChildWeight,
+            Description = "Stop when the validation loss is this fraction above its best, keeping the trees up to the best; 0 grows every tree",
+            DefaultValueFactory = _ => defaults.EarlyStopping,
         };
-        var threads = new Option<int>("--threads") { Description = "XGBoost threads; 0 for one per core", DefaultValueFactory = _ => 0 };
+        var maxBins = new Option<int>("--max-bins") { Description = "Histogram bins per feature", DefaultValueFactory = _ => defaults.MaxBins };
+        var threads = new Option<int>("--threads") { Description = "Training threads; 0 for one per core", DefaultValueFactory = _ => 0 };
 
-        var command = new Command("train", "Train the latency model from logged requests (XGBoost; needs apt package libxgboost0)")
+        var command = new Command("train", "Train the latency model from logged requests (ML.NET FastTree)")
         {
-            logs, postgres, output, validate, json, rounds, maxDepth, eta, earlyStopping, minChildWeight, threads,
+            logs, postgres, output, validate, json, trees, leaves, learningRate, minLeaf, earlyStopping, maxBins, threads,
         };
         command.SetAction(parse =>
         {
@@ -64,11 +65,12 @@ internal static class TrainCommand
 
             var options = new LatencyTrainingOptions
             {
-                Rounds = parse.GetValue(rounds),
-                MaxDepth = parse.GetValue(maxDepth),
-                Eta = parse.GetValue(eta),
-                EarlyStoppingRounds = parse.GetValue(earlyStopping),
-                MinChildWeight = parse.GetValue(minChildWeight),
+                Trees = parse.GetValue(trees),
+                Leaves = parse.GetValue(leaves),
+                LearningRate = parse.GetValue(learningRate),
+                MinExamplesPerLeaf = parse.GetValue(minLeaf),
+                EarlyStopping = parse.GetValue(earlyStopping),
+                MaxBins = parse.GetValue(maxBins),
                 Threads = parse.GetValue(threads),
             };
             try
@@ -100,29 +102,19 @@ internal static class TrainCommand
         // Progress and tables on stderr when stdout carries the JSON document.
         IAnsiConsole progressConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         IAnsiConsole tableConsole = json ? progressConsole : AnsiConsole.Console;
-        XGBoostLibrary xgboost;
-        try
-        {
-            xgboost = XGBoostLibrary.Load();
-        }
-        catch (XGBoostMissingException e)
-        {
-            Console.Error.WriteLine($"fastlb: {e.Message}");
-            return CliRunner.RuntimeFailure;
-        }
-
         LatencyTrainingReport report;
         try
         {
-            report = RunWithProgress(progressConsole, xgboost, request);
+            report = RunWithProgress(progressConsole, request);
         }
         catch (RequestLogException e)
         {
             throw new UsageException(e.Message);
         }
-        catch (XGBoostException e)
+        catch (InvalidOperationException e)
         {
-            Console.Error.WriteLine($"fastlb: {e.Message}");
+            // ML.NET reports a training failure (out of memory aside) as InvalidOperationException.
+            Console.Error.WriteLine($"fastlb: training failed: {e.Message}");
             return CliRunner.RuntimeFailure;
         }
         catch (Npgsql.NpgsqlException e)
@@ -143,18 +135,20 @@ internal static class TrainCommand
         return CliRunner.Ok;
     }
 
-    private static LatencyTrainingReport RunWithProgress(IAnsiConsole console, XGBoostLibrary xgboost, LatencyTrainingRequest request)
+    private static LatencyTrainingReport RunWithProgress(IAnsiConsole console, LatencyTrainingRequest request)
     {
-        var job = new LatencyTrainingJob(xgboost, TimeProvider.System);
+        var job = new LatencyTrainingJob(TimeProvider.System);
         LatencyTrainingReport? report = null;
         console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
                 ProgressTask reading = context.AddTask("reading request logs", maxValue: 1);
                 reading.IsIndeterminate = true;
-                ProgressTask boosting = context.AddTask("boosting", autoStart: false, maxValue: request.Options.Rounds);
+
+                // FastTree reports no progress per tree, so boosting shows as running until it ends.
+                ProgressTask boosting = context.AddTask($"boosting up to {request.Options.Trees} trees", autoStart: false, maxValue: 1);
                 report = job.Run(
                     request,
                     stage =>
@@ -165,15 +159,10 @@ internal static class TrainCommand
                             reading.Value = 1;
                             reading.StopTask();
                             boosting.StartTask();
+                            boosting.IsIndeterminate = true;
                         }
-                    },
-                    round =>
-                    {
-                        boosting.Value = round.Round;
-                        boosting.Description = string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"boosting: round {round.Round}, validation RMSE {round.ValidationRmseMs:0.000} ms (best {round.BestRmseMs:0.000} at {round.BestRound})");
                     });
+                boosting.IsIndeterminate = false;
                 boosting.Value = boosting.MaxValue;
                 boosting.StopTask();
             });
@@ -185,7 +174,7 @@ internal static class TrainCommand
         LatencyTrainingResult result = report.Result;
         console.MarkupLine(Markup.Escape(string.Create(
             CultureInfo.InvariantCulture,
-            $"{report.Lines:N0} lines ({report.BadLines:N0} bad) read in {report.LoadSeconds:0.00} s; {result.Model.Header.TrainRecords:N0} train / {result.Model.Header.ValidationRecords:N0} validation rows ({report.Split}); {result.Trees} trees in {result.TrainSeconds:0.00} s")));
+            $"{report.Lines:N0} lines ({report.BadLines:N0} bad) read in {report.LoadSeconds:0.00} s; {result.Model.Header.TrainRecords:N0} train / {result.Model.Header.ValidationRecords:N0} validation rows ({report.Split}); {result.TreeCount} trees in {result.TrainSeconds:0.00} s")));
         foreach (string sample in report.BadLineSamples)
         {
             console.MarkupLine("[yellow]bad line[/] " + Markup.Escape(sample));
@@ -219,9 +208,10 @@ internal static class TrainCommand
 
     private static string Flag(string? parameter) => parameter switch
     {
-        nameof(LatencyTrainingOptions.MaxDepth) => "max-depth",
-        nameof(LatencyTrainingOptions.EarlyStoppingRounds) => "early-stopping",
-        nameof(LatencyTrainingOptions.MinChildWeight) => "min-child-weight",
+        nameof(LatencyTrainingOptions.LearningRate) => "learning-rate",
+        nameof(LatencyTrainingOptions.MinExamplesPerLeaf) => "min-examples-per-leaf",
+        nameof(LatencyTrainingOptions.EarlyStopping) => "early-stopping",
+        nameof(LatencyTrainingOptions.MaxBins) => "max-bins",
         _ => (parameter ?? "option").ToLowerInvariant(),
     };
 

@@ -2,8 +2,8 @@ namespace FastLb.Policy;
 
 /// <summary>A trained predictor of a request's latency on a backend, from what is known at decision time.</summary>
 /// <remarks>
-/// The seam between the learned policy and the model library (XGBoost today, ML.NET FastTree
-/// where it is served). Not called per candidate on the pick path: the learned policy calls it
+/// The seam between the learned policy and the trained model (trees trained by ML.NET FastTree
+/// and served by the managed evaluator, no ML.NET). Not called per candidate on the pick path: the learned policy calls it
 /// from a background refresh and publishes a table that picks only read.
 /// </remarks>
 public interface ILatencyModel

@@ -2,7 +2,7 @@ using FastLb.Policy.Prediction;
 
 namespace FastLb.RequestLog;
 
-/// <summary>Request-log rows as columns: the row-major feature matrix XGBoost takes, the target and the timestamps.</summary>
+/// <summary>Request-log rows as columns: the row-major feature matrix the trainer and the evaluator take, the target and the timestamps.</summary>
 /// <remarks>Grows by doubling while a log is read; <see cref="Features"/> may be longer than <see cref="Count"/> rows.</remarks>
 internal sealed class RequestLogData
 {

@@ -9,13 +9,11 @@ namespace FastLb.Training;
 /// <summary>A whole <c>fastlb train</c> run: read the rows, split by time, train, write the model and its reports.</summary>
 internal sealed class LatencyTrainingJob
 {
-    private readonly XGBoostLibrary _xgboost;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a job on a loaded XGBoost.</summary>
-    public LatencyTrainingJob(XGBoostLibrary xgboost, TimeProvider time)
+    /// <summary>Creates a job; <paramref name="time"/> stamps the model.</summary>
+    public LatencyTrainingJob(TimeProvider time)
     {
-        _xgboost = xgboost;
         _time = time;
     }
 
@@ -29,9 +27,8 @@ internal sealed class LatencyTrainingJob
     /// <summary>Runs it.</summary>
     /// <param name="request">What to do.</param>
     /// <param name="stage">Told when a stage starts (reading, training, writing), or null.</param>
-    /// <param name="progress">Told after every boosting round, or null.</param>
     /// <exception cref="RequestLogException">The input is unusable (bad usage: exit 2).</exception>
-    public LatencyTrainingReport Run(LatencyTrainingRequest request, Action<string>? stage = null, Action<LatencyTrainingProgress>? progress = null)
+    public LatencyTrainingReport Run(LatencyTrainingRequest request, Action<string>? stage = null)
     {
         long started = Stopwatch.GetTimestamp();
         var backends = new FeatureVocabulary();
@@ -75,11 +72,11 @@ internal sealed class LatencyTrainingJob
 
         double loadSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         stage?.Invoke("training");
-        LatencyTrainingResult result = new LatencyTrainer(_xgboost, _time)
-            .Train(train, validation, backends, routes, request.Options, progress);
+        LatencyTrainingResult result = new LatencyTrainer(_time)
+            .Train(train, validation, backends, routes, request.Options);
 
         stage?.Invoke("writing the model and reports");
-        LatencyModelWriter.Write(request.ModelPath, result.Model.Header, result.XGBoostJson);
+        LatencyModelWriter.Write(request.ModelPath, result);
         var report = new LatencyTrainingReport(
             request.Command,
             inputs,

@@ -1,66 +1,71 @@
 namespace FastLb.Training;
 
-/// <summary>The trainer's knobs: boosting budget, tree shape, early stopping, threads.</summary>
+/// <summary>The trainer's knobs (ML.NET FastTree regression): boosting budget, tree shape, early stopping, threads.</summary>
 internal sealed record LatencyTrainingOptions
 {
-    /// <summary>Most boosting rounds (trees).</summary>
-    public int Rounds { get; init; } = 300;
+    /// <summary>Most trees (boosting rounds).</summary>
+    public int Trees { get; init; } = 300;
 
-    /// <summary>Deepest a tree grows.</summary>
-    public int MaxDepth { get; init; } = 8;
+    /// <summary>Leaves per tree; trees grow best-first, the split with the largest gain next.</summary>
+    public int Leaves { get; init; } = 31;
 
     /// <summary>Learning rate: the weight of each new tree.</summary>
-    public double Eta { get; init; } = 0.1;
+    public double LearningRate { get; init; } = 0.1;
 
-    /// <summary>Stop when validation RMSE has not improved for this many rounds; 0 trains all <see cref="Rounds"/>.</summary>
-    public int EarlyStoppingRounds { get; init; } = 20;
+    /// <summary>Fewest training rows in a leaf.</summary>
+    /// <remarks>20, as scikit-learn's <c>min_samples_leaf</c>, instead of FastTree's 10: latency is noisy and
+    /// leaves of a few rows fit the noise.</remarks>
+    public int MinExamplesPerLeaf { get; init; } = 20;
 
-    /// <summary>Histogram bins per feature (XGBoost <c>max_bin</c>).</summary>
-    public int MaxBins { get; init; } = 256;
+    /// <summary>Stop when the validation loss (L2) is more than this fraction above its best so far, and keep the
+    /// trees up to the best; 0 grows every tree.</summary>
+    public double EarlyStopping { get; init; } = 0.01;
 
-    /// <summary>Least hessian (rows, for squared error) in a child.</summary>
-    /// <remarks>
-    /// 20, as scikit-learn's <c>min_samples_leaf</c>, instead of XGBoost's 1: latency is noisy and
-    /// leaves of a few rows fit the noise. On the 1M-row synthetic log (100 rounds, depth 8)
-    /// validation RMSE went from 27.977 to 27.923 ms and training got no slower.
-    /// </remarks>
-    public double MinChildWeight { get; init; } = 20;
+    /// <summary>Histogram bins per feature (FastTree <c>MaximumBinCountPerFeature</c>).</summary>
+    public int MaxBins { get; init; } = 255;
 
-    /// <summary>L2 regularisation of leaf weights.</summary>
-    public double Lambda { get; init; } = 1;
-
-    /// <summary>Threads XGBoost uses; 0 for one per core.</summary>
+    /// <summary>Threads FastTree uses; 0 for one per core.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Seed of XGBoost's generator (used only if sampling is turned on; kept for reproducibility).</summary>
+    /// <summary>Seed of ML.NET's generator (FastTree draws nothing unless sampling is turned on; kept for reproducibility).</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>Checks the values; the message names the option.</summary>
     public void Validate()
     {
-        if (Rounds < 1)
+        if (Trees < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Rounds), Rounds, "rounds must be at least 1");
+            throw new ArgumentOutOfRangeException(nameof(Trees), Trees, "trees must be at least 1");
         }
 
-        if (MaxDepth is < 1 or > 16)
+        if (Leaves is < 2 or > 65536)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxDepth), MaxDepth, "max depth must be 1..16");
+            throw new ArgumentOutOfRangeException(nameof(Leaves), Leaves, "leaves must be 2..65536");
         }
 
-        if (!(Eta > 0 && Eta <= 1))
+        if (!(LearningRate > 0 && LearningRate <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "eta must be in (0, 1]");
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate must be in (0, 1]");
         }
 
-        if (!(MinChildWeight >= 0))
+        if (MinExamplesPerLeaf < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MinChildWeight), MinChildWeight, "min child weight must be 0 or more");
+            throw new ArgumentOutOfRangeException(nameof(MinExamplesPerLeaf), MinExamplesPerLeaf, "min examples per leaf must be at least 1");
         }
 
-        if (EarlyStoppingRounds < 0)
+        if (!(EarlyStopping >= 0 && EarlyStopping <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(EarlyStoppingRounds), EarlyStoppingRounds, "early stopping rounds must be 0 or more");
+            throw new ArgumentOutOfRangeException(nameof(EarlyStopping), EarlyStopping, "early stopping must be a fraction in [0, 1]");
+        }
+
+        if (MaxBins is < 2 or > 65536)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBins), MaxBins, "max bins must be 2..65536");
+        }
+
+        if (Threads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be 0 or more");
         }
     }
 }

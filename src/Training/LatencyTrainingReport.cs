@@ -77,15 +77,14 @@ internal sealed record LatencyTrainingReport(
             json.WriteNumber("load_seconds", Math.Round(LoadSeconds, 3));
             json.WriteNumber("train_seconds", Math.Round(Result.TrainSeconds, 3));
             json.WriteNumber("rounds_run", Result.RoundsRun);
-            json.WriteNumber("trees", Result.Trees);
+            json.WriteNumber("trees", Result.TreeCount);
             json.WriteStartObject("params");
-            json.WriteNumber("rounds", Options.Rounds);
-            json.WriteNumber("max_depth", Options.MaxDepth);
-            json.WriteNumber("eta", Options.Eta);
-            json.WriteNumber("early_stopping_rounds", Options.EarlyStoppingRounds);
+            json.WriteNumber("trees", Options.Trees);
+            json.WriteNumber("leaves", Options.Leaves);
+            json.WriteNumber("learning_rate", Options.LearningRate);
+            json.WriteNumber("min_examples_per_leaf", Options.MinExamplesPerLeaf);
+            json.WriteNumber("early_stopping", Options.EarlyStopping);
             json.WriteNumber("max_bin", Options.MaxBins);
-            json.WriteNumber("min_child_weight", Options.MinChildWeight);
-            json.WriteNumber("lambda", Options.Lambda);
             json.WriteEndObject();
             json.WriteStartObject("feature_importance_gain");
             foreach (var (name, share) in Result.Importance)
@@ -96,7 +95,7 @@ internal sealed record LatencyTrainingReport(
             json.WriteEndObject();
             json.WriteNumber("evaluator_max_abs_diff_ms", Result.EvaluatorMaxAbsDiffMs);
             json.WriteString("feature_version", header.FeatureVersion);
-            json.WriteString("xgboost_version", header.XGBoostVersion);
+            json.WriteString("trainer", header.Trainer);
             json.WriteString("trained_at", header.TrainedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             json.WriteStartArray("inputs");
             foreach (string input in Inputs)
@@ -120,7 +119,7 @@ internal sealed record LatencyTrainingReport(
         var c = CultureInfo.InvariantCulture;
         md.Append(c, $"# Latency model: {Path.GetFileName(ModelPath)}\n\n");
         md.Append("Made by:\n\n```\n").Append(Command).Append("\n```\n\n");
-        md.Append(c, $"Trained {header.TrainedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC with XGBoost {header.XGBoostVersion}, features {header.FeatureVersion}.\n\n");
+        md.Append(c, $"Trained {header.TrainedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC with {header.Trainer}, features {header.FeatureVersion}.\n\n");
         md.Append("## Data\n\n");
         md.Append(c, $"- inputs: {string.Join(", ", Inputs)}\n");
         md.Append(c, $"- {Lines:N0} lines, {BadLines:N0} bad, {Bytes / 1e6:0.0} MB, read in {LoadSeconds:0.00} s\n");
@@ -132,9 +131,10 @@ internal sealed record LatencyTrainingReport(
         md.Append(c, $"- {header.TrainRecords:N0} training rows, {header.ValidationRecords:N0} validation rows ({Split})\n");
         md.Append(c, $"- {Backends} backends, {Routes} routes\n\n");
         md.Append("## Training\n\n");
-        md.Append(c, $"hist, squared error, max depth {Options.MaxDepth}, eta {Options.Eta}, up to {Options.Rounds} rounds, early stopping after {Options.EarlyStoppingRounds}; ");
-        md.Append(c, $"ran {Result.RoundsRun} rounds, kept {Result.Trees} trees, {Result.TrainSeconds:0.00} s; whole run {TotalSeconds:0.00} s.\n");
-        md.Append(c, $"Managed evaluator vs XGBoost on the validation rows: largest difference {Result.EvaluatorMaxAbsDiffMs:G3} ms.\n\n");
+        md.Append(c, $"FastTree regression, squared error, {Options.Leaves} leaves, learning rate {Options.LearningRate}, at least {Options.MinExamplesPerLeaf} rows a leaf, {Options.MaxBins} bins, up to {Options.Trees} trees, ");
+        md.Append(Options.EarlyStopping > 0 ? string.Create(c, $"early stopping at {Options.EarlyStopping:P1} above the best validation loss; ") : "no early stopping; ");
+        md.Append(c, $"grew {Result.RoundsRun} trees, kept {Result.TreeCount}, {Result.TrainSeconds:0.00} s; whole run {TotalSeconds:0.00} s.\n");
+        md.Append(c, $"Managed evaluator vs ML.NET on the validation rows: largest difference {Result.EvaluatorMaxAbsDiffMs:G3} ms.\n\n");
         md.Append("## Validation\n\n");
         md.Append("| predictor | RMSE ms | MAE ms | R2 | p50 abs err ms | p90 abs err ms |\n|---|---:|---:|---:|---:|---:|\n");
         AppendRow(md, "model", Result.Validation);

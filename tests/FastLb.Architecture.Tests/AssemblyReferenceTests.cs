@@ -38,6 +38,31 @@ public sealed class AssemblyReferenceTests
         Assert.True(violations.Count == 0, "Assembly references that break the layering:\n" + string.Join("\n", violations));
     }
 
+    /// <summary>ML.NET trains the latency model and stays in training: the request path serves the exported trees with its own evaluator.</summary>
+    [Theory]
+    [InlineData(ProductAssemblies.Policy)]
+    [InlineData(ProductAssemblies.RequestLog)]
+    [InlineData(ProductAssemblies.Simulation)]
+    [InlineData(ProductAssemblies.Proxy)]
+    public void RequestPath_ReferencesNoMlNet(string name)
+    {
+        var mlNet = ProductAssemblies.Load(name).GetReferencedAssemblies()
+            .Where(reference => reference.Name is not null && reference.Name.StartsWith("Microsoft.ML", StringComparison.Ordinal))
+            .Select(reference => reference.Name)
+            .ToList();
+
+        Assert.True(mlNet.Count == 0, $"{name} references {string.Join(", ", mlNet)}");
+    }
+
+    /// <summary>The training assembly is where ML.NET is, so the check above looks at the right names.</summary>
+    [Fact]
+    public void Training_ReferencesMlNetFastTree()
+    {
+        Assert.Contains(
+            ProductAssemblies.Load(ProductAssemblies.Training).GetReferencedAssemblies(),
+            reference => reference.Name == "Microsoft.ML.FastTree");
+    }
+
     /// <summary>The rules cover exactly the product assemblies, so a new project cannot slip past them.</summary>
     [Fact]
     public void AssemblyRules_CoverEveryProductAssembly_Exactly()

@@ -18,16 +18,16 @@ public sealed class LatencyTrainingJobTests
             Command = "fastlb train --logs logs --out models/latency.model",
             Logs = [folder.File("logs")],
             ModelPath = modelPath,
-            Options = LatencyTrainerTests.SmallBudget with { Rounds = 40 },
+            Options = LatencyTrainerTests.SmallBudget with { Trees = 40 },
         };
         var stages = new List<string>();
 
-        LatencyTrainingReport report = new LatencyTrainingJob(XGBoostLibrary.Load(), TimeProvider.System).Run(request, stages.Add);
+        LatencyTrainingReport report = new LatencyTrainingJob(TimeProvider.System).Run(request, stages.Add);
 
         Assert.Equal(["reading request logs", "training", "writing the model and reports"], stages);
         Assert.Equal(1600, report.Lines);
         TreeLatencyModel loaded = LatencyModelFile.Parse(File.ReadAllBytes(modelPath), modelPath);
-        Assert.Equal(report.Result.Trees, loaded.Trees.TreeCount);
+        Assert.Equal(report.Result.TreeCount, loaded.Trees.TreeCount);
         string markdown = File.ReadAllText(folder.File("models/latency.report.md"));
         Assert.Contains("fastlb train --logs logs --out models/latency.model", markdown);
         Assert.Contains("| per_backend_ewma |", markdown);
@@ -35,6 +35,9 @@ public sealed class LatencyTrainingJobTests
         Assert.Equal(1600, json.RootElement.GetProperty("records").GetInt64());
         Assert.Equal(modelPath, json.RootElement.GetProperty("model").GetString());
         Assert.Equal("latest 20% by ts_unix_ms", json.RootElement.GetProperty("split").GetString());
+        Assert.StartsWith("ML.NET FastTree 6.", json.RootElement.GetProperty("trainer").GetString());
+        Assert.Equal(40, json.RootElement.GetProperty("params").GetProperty("trees").GetInt32());
+        Assert.True(json.RootElement.GetProperty("evaluator_max_abs_diff_ms").GetDouble() <= 1e-4);
     }
 
     [Fact]
@@ -49,10 +52,10 @@ public sealed class LatencyTrainingJobTests
             Logs = [folder.File("log.csv")],
             ValidationPath = folder.File("later.csv"),
             ModelPath = folder.File("m.model"),
-            Options = LatencyTrainerTests.SmallBudget with { Rounds = 20 },
+            Options = LatencyTrainerTests.SmallBudget with { Trees = 20 },
         };
 
-        var report = new LatencyTrainingJob(XGBoostLibrary.Load(), TimeProvider.System).Run(request);
+        var report = new LatencyTrainingJob(TimeProvider.System).Run(request);
         using JsonDocument json = JsonDocument.Parse(report.ToJson(indented: false));
         JsonElement root = json.RootElement;
 

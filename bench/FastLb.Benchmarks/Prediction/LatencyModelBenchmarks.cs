@@ -9,9 +9,9 @@ namespace FastLb.Benchmarks.Prediction;
 
 /// <summary>Managed latency-model inference: one prediction for a live backend, for a ready feature row, and a whole rebuild of fastlb's prediction table.</summary>
 /// <remarks>
-/// The model is trained in setup with XGBoost (libxgboost0 needed) to the size a real run keeps:
-/// 200 trees of depth 8 on 11 features. Setup checks the managed evaluator against XGBoost's
-/// own predictions, so a broken evaluator fails instead of looking fast.
+/// The model is trained in setup with ML.NET FastTree to the size a real run keeps: 200 trees of
+/// the default leaf count on 11 features. Setup checks the managed evaluator against ML.NET's own
+/// predictions, so a broken evaluator fails instead of looking fast.
 /// </remarks>
 [MemoryDiagnoser]
 public class LatencyModelBenchmarks
@@ -64,11 +64,11 @@ public class LatencyModelBenchmarks
         }
 
         var (train, validation) = data.SplitByTime(0.2);
-        var options = new LatencyTrainingOptions { Rounds = 200, MaxDepth = 8, Eta = 0.1, EarlyStoppingRounds = 0 };
-        var result = new LatencyTrainer(XGBoostLibrary.Load(), TimeProvider.System).Train(train, validation, backends, routes, options);
-        if (result.EvaluatorMaxAbsDiffMs > 1e-4 || result.Trees != 200)
+        var options = new LatencyTrainingOptions { Trees = 200, EarlyStopping = 0 };
+        var result = new LatencyTrainer(TimeProvider.System).Train(train, validation, backends, routes, options);
+        if (result.EvaluatorMaxAbsDiffMs > 1e-4 || result.TreeCount != 200)
         {
-            throw new InvalidOperationException($"evaluator differs from XGBoost by {result.EvaluatorMaxAbsDiffMs} ms ({result.Trees} trees)");
+            throw new InvalidOperationException($"evaluator differs from ML.NET by {result.EvaluatorMaxAbsDiffMs} ms ({result.TreeCount} trees)");
         }
 
         _model = result.Model;

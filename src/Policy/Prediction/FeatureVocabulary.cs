@@ -3,7 +3,7 @@ namespace FastLb.Policy.Prediction;
 /// <summary>Codes for a categorical feature (backend ids, routes): the order values were first seen in training.</summary>
 /// <remarks>
 /// A value never seen in training has no code and becomes a missing feature, so a new backend
-/// is predicted like XGBoost predicts a missing value rather than as some unrelated backend.
+/// takes each split's missing-value branch rather than being predicted as some unrelated backend.
 /// Lookups by <see cref="ReadOnlySpan{T}"/> of chars let the log reader code a field without
 /// allocating a string per row.
 /// </remarks>

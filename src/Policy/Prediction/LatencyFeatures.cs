@@ -4,8 +4,9 @@ namespace FastLb.Policy.Prediction;
 /// <remarks>
 /// Two fillers, one per source (a parsed request-log row, a live backend), write the same order;
 /// a model trained with another list or <see cref="Version"/> is refused on load. Values are
-/// float32 because XGBoost trains and splits on float32; unknown values are NaN, which XGBoost
-/// and <see cref="TreeLatencyModel"/> both treat as missing (the split's default branch).
+/// float32 because the trees split on float32 thresholds; unknown values are NaN, which
+/// <see cref="TreeLatencyModel"/> treats as missing (the split's missing branch; the trainer
+/// trains them as a value below every real one, so that branch is where they went in training).
 /// Categories (backend, route) are codes from the model's own vocabularies, used as ordinals.
 /// </remarks>
 internal static class LatencyFeatures

@@ -3,25 +3,32 @@ using System.Text.Json;
 
 namespace FastLb.Policy.Prediction;
 
-/// <summary>The model file: our JSON header (format, features, vocabularies, metrics) with XGBoost's own JSON model embedded.</summary>
+/// <summary>The model file: our JSON header (format, features, vocabularies, metrics) and the trees.</summary>
 /// <remarks>
-/// XGBoost's document is kept whole under <c>"xgboost"</c> so that the file can be loaded back
-/// into XGBoost (to continue training or to check predictions) and the managed evaluator reads
-/// the very trees XGBoost wrote. A file whose format, feature version or feature list differs
-/// from this code's is refused: the features would be fed in the wrong order or meaning.
-/// Only bytes in and out here: the trainer writes the file (FastLb.Training), the proxy and the
-/// simulator read it and hand the bytes to <see cref="Parse"/>.
+/// Format version 2 (written now) stores the trees itself (<see cref="RegressionTree"/>'s layout,
+/// exported from ML.NET FastTree), so serving needs no training library. Format version 1 files,
+/// from the XGBoost trainer, embed XGBoost's JSON model; they still load, through the same managed
+/// evaluator. A file whose format, feature version or feature list differs from this code's is
+/// refused: the features would be fed in the wrong order or meaning. Only bytes in and out here:
+/// the trainer writes the file (FastLb.Training), the proxy and the simulator read it and hand the
+/// bytes to <see cref="Parse"/>.
 /// </remarks>
 internal static class LatencyModelFile
 {
     /// <summary>The <c>format</c> field every model file carries.</summary>
     public const string Format = "fastlb-latency-model";
 
-    /// <summary>Version of this file layout.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>Version of the file layout written: trees stored in <see cref="RegressionTree"/>'s layout.</summary>
+    public const int FormatVersion = 2;
 
-    /// <summary>The bytes of a model file.</summary>
-    public static byte[] Serialize(LatencyModelHeader header, ReadOnlySpan<byte> xgboostJson)
+    /// <summary>The older layout that is still read: XGBoost's own JSON model embedded.</summary>
+    public const int XGBoostFormatVersion = 1;
+
+    /// <summary>The bytes of a model file (format version <see cref="FormatVersion"/>).</summary>
+    /// <param name="header">Everything but the trees.</param>
+    /// <param name="bias">The prediction before any tree.</param>
+    /// <param name="trees">The trees, in the order they are added.</param>
+    public static byte[] Serialize(LatencyModelHeader header, double bias, IReadOnlyList<RegressionTree> trees)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
@@ -41,9 +48,24 @@ internal static class LatencyModelFile
             json.WriteEndObject();
             json.WriteNumber("train_records", header.TrainRecords);
             json.WriteNumber("validation_records", header.ValidationRecords);
-            json.WriteString("xgboost_version", header.XGBoostVersion);
-            json.WritePropertyName("xgboost");
-            json.WriteRawValue(xgboostJson, skipInputValidation: false);
+            json.WriteString("trainer", header.Trainer);
+            json.WriteStartObject("ensemble");
+            json.WriteNumber("bias", bias);
+            json.WriteStartArray("trees");
+            foreach (RegressionTree tree in trees)
+            {
+                json.WriteStartObject();
+                WriteNumbers(json, "split_feature", tree.SplitFeatures);
+                WriteNumbers(json, "threshold", tree.Thresholds);
+                WriteNumbers(json, "left", tree.LeftChildren);
+                WriteNumbers(json, "right", tree.RightChildren);
+                WriteNumbers(json, "gain", tree.SplitGains);
+                WriteNumbers(json, "leaf_value", tree.LeafValues);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
             json.WriteEndObject();
         }
 
@@ -51,23 +73,24 @@ internal static class LatencyModelFile
     }
 
     /// <summary>Parses and checks the bytes of a model file; <paramref name="source"/> names it in errors.</summary>
-    /// <exception cref="LatencyModelException">Not a model file, or trained on other features.</exception>
+    /// <exception cref="LatencyModelException">Not a model file, of an unknown format version, or trained on other features.</exception>
     public static TreeLatencyModel Parse(ReadOnlyMemory<byte> bytes, string source)
     {
         try
         {
             using JsonDocument document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256 });
             JsonElement root = document.RootElement;
-            string? format = root.TryGetProperty("format", out JsonElement f) ? f.GetString() : null;
+            string? format = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out JsonElement f) ? f.GetString() : null;
             if (format != Format)
             {
                 throw new LatencyModelException($"'{source}' is not a FastLb latency model (format '{format}', expected '{Format}')");
             }
 
             int formatVersion = root.GetProperty("format_version").GetInt32();
-            if (formatVersion != FormatVersion)
+            if (formatVersion is not (FormatVersion or XGBoostFormatVersion))
             {
-                throw new LatencyModelException($"'{source}' has format version {formatVersion}; this build reads {FormatVersion}");
+                throw new LatencyModelException(
+                    $"'{source}' has format version {formatVersion}; this build reads {XGBoostFormatVersion} and {FormatVersion}: retrain it with this build's `fastlb train`");
             }
 
             string featureVersion = root.GetProperty("feature_version").GetString() ?? string.Empty;
@@ -80,6 +103,9 @@ internal static class LatencyModelFile
 
             JsonElement vocabularies = root.GetProperty("vocabularies");
             JsonElement metrics = root.GetProperty("metrics");
+            string trainer = formatVersion == FormatVersion
+                ? root.GetProperty("trainer").GetString() ?? string.Empty
+                : "XGBoost " + root.GetProperty("xgboost_version").GetString();
             var header = new LatencyModelHeader(
                 featureVersion,
                 features,
@@ -89,8 +115,10 @@ internal static class LatencyModelFile
                 ReadMetrics(metrics),
                 root.GetProperty("train_records").GetInt64(),
                 root.GetProperty("validation_records").GetInt64(),
-                root.GetProperty("xgboost_version").GetString() ?? string.Empty);
-            TreeEnsemble trees = TreeEnsemble.FromXGBoostJson(root.GetProperty("xgboost"), LatencyFeatures.Count);
+                trainer);
+            TreeEnsemble trees = formatVersion == FormatVersion
+                ? ReadEnsemble(root.GetProperty("ensemble"))
+                : TreeEnsemble.FromXGBoostJson(root.GetProperty("xgboost"), LatencyFeatures.Count);
             return new TreeLatencyModel(header, trees);
         }
         catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
@@ -107,6 +135,24 @@ internal static class LatencyModelFile
         json.WriteNumber("r2", Finite(metrics.R2));
         json.WriteNumber("p50_abs_error_ms", Finite(metrics.P50AbsErrorMs));
         json.WriteNumber("p90_abs_error_ms", Finite(metrics.P90AbsErrorMs));
+    }
+
+    private static TreeEnsemble ReadEnsemble(JsonElement ensemble)
+    {
+        double bias = ensemble.GetProperty("bias").GetDouble();
+        var trees = new List<RegressionTree>();
+        foreach (JsonElement tree in ensemble.GetProperty("trees").EnumerateArray())
+        {
+            trees.Add(new RegressionTree(
+                Ints(tree.GetProperty("split_feature")),
+                Floats(tree.GetProperty("threshold")),
+                Ints(tree.GetProperty("left")),
+                Ints(tree.GetProperty("right")),
+                Doubles(tree.GetProperty("gain")),
+                Doubles(tree.GetProperty("leaf_value"))));
+        }
+
+        return TreeEnsemble.FromTrees(trees, bias, LatencyFeatures.Count);
     }
 
     // JSON has no NaN; a degenerate metric is written as 0 rather than failing the whole write.
@@ -130,6 +176,40 @@ internal static class LatencyModelFile
         json.WriteEndArray();
     }
 
+    private static void WriteNumbers(Utf8JsonWriter json, string name, int[] values)
+    {
+        json.WriteStartArray(name);
+        foreach (int value in values)
+        {
+            json.WriteNumberValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter json, string name, float[] values)
+    {
+        // Utf8JsonWriter writes the shortest text that reads back to the same float.
+        json.WriteStartArray(name);
+        foreach (float value in values)
+        {
+            json.WriteNumberValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter json, string name, double[] values)
+    {
+        json.WriteStartArray(name);
+        foreach (double value in values)
+        {
+            json.WriteNumberValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+
     private static string[] Strings(JsonElement array)
     {
         var values = new string[array.GetArrayLength()];
@@ -137,6 +217,42 @@ internal static class LatencyModelFile
         foreach (JsonElement item in array.EnumerateArray())
         {
             values[i++] = item.GetString() ?? throw new FormatException("null in a string list");
+        }
+
+        return values;
+    }
+
+    private static int[] Ints(JsonElement array)
+    {
+        var values = new int[array.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            values[i++] = item.GetInt32();
+        }
+
+        return values;
+    }
+
+    private static float[] Floats(JsonElement array)
+    {
+        var values = new float[array.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            values[i++] = item.GetSingle();
+        }
+
+        return values;
+    }
+
+    private static double[] Doubles(JsonElement array)
+    {
+        var values = new double[array.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            values[i++] = item.GetDouble();
         }
 
         return values;

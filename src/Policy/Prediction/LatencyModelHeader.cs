@@ -9,7 +9,7 @@ namespace FastLb.Policy.Prediction;
 /// <param name="Validation">Metrics on the validation split.</param>
 /// <param name="TrainRecords">Rows trained on.</param>
 /// <param name="ValidationRecords">Rows validated on.</param>
-/// <param name="XGBoostVersion">The XGBoost that trained it.</param>
+/// <param name="Trainer">The library that trained it, with its version (<c>ML.NET FastTree 6.0.0</c>; <c>XGBoost 1.7.4</c> for a format version 1 file).</param>
 internal sealed record LatencyModelHeader(
     string FeatureVersion,
     IReadOnlyList<string> Features,
@@ -19,4 +19,4 @@ internal sealed record LatencyModelHeader(
     RegressionMetrics Validation,
     long TrainRecords,
     long ValidationRecords,
-    string XGBoostVersion);
+    string Trainer);

@@ -5,30 +5,31 @@ using System.Text.Json;
 
 namespace FastLb.Policy.Prediction;
 
-/// <summary>XGBoost's regression trees flattened into one node array, evaluated without the native library.</summary>
+/// <summary>Regression trees flattened into one node array and evaluated in managed code: what serves a trained model.</summary>
 /// <remarks>
-/// Matches XGBoost 1.7's CPU predictor bit for bit: a split goes left when the float32 feature is
-/// <c>&lt;</c> the float32 <c>split_conditions</c> value, a missing (NaN) feature follows
-/// <c>default_left</c>, a leaf's value is its <c>split_conditions</c> entry (eta already applied),
-/// and the sum is accumulated in float32 starting from <c>base_score</c>, tree after tree, in
-/// the order XGBoost adds them (so rounding is the same too).
+/// Two sources: the trees a model file stores (format version 2, trained by ML.NET FastTree), and
+/// XGBoost 1.7's JSON model that format version 1 files embed. A split goes left when the float32
+/// feature is <c>&lt;</c> the node's value; FastTree's "left when <c>&lt;=</c> t" is stored as
+/// "<c>&lt;</c> the next float above t", which is the same test for every float. A missing (NaN)
+/// feature goes to the node's missing child. The prediction is the bias plus the trees' leaf
+/// values, summed in double in tree order, as ML.NET sums them.
 /// </remarks>
 internal sealed class TreeEnsemble
 {
     private readonly TreeNode[] _nodes;
     private readonly int[] _roots;
 
-    private TreeEnsemble(TreeNode[] nodes, int[] roots, float baseScore, int featureCount, double[] gain)
+    private TreeEnsemble(TreeNode[] nodes, int[] roots, double bias, int featureCount, double[] gain)
     {
         _nodes = nodes;
         _roots = roots;
-        BaseScore = baseScore;
+        Bias = bias;
         FeatureCount = featureCount;
         TotalGain = gain;
     }
 
-    /// <summary>The prediction before any tree (XGBoost's <c>base_score</c>).</summary>
-    public float BaseScore { get; }
+    /// <summary>The prediction before any tree (FastTree's bias plus the label mean trained around, or XGBoost's <c>base_score</c>).</summary>
+    public double Bias { get; }
 
     /// <summary>Features a row must have.</summary>
     public int FeatureCount { get; }
@@ -39,10 +40,65 @@ internal sealed class TreeEnsemble
     /// <summary>Nodes in all trees.</summary>
     public int NodeCount => _nodes.Length;
 
-    /// <summary>Sum of split gains (XGBoost's <c>loss_changes</c>) per feature: the "total gain" importance.</summary>
+    /// <summary>Sum of split gains per feature: the "total gain" importance.</summary>
     public IReadOnlyList<double> TotalGain { get; }
 
-    /// <summary>Flattens the trees of an XGBoost 1.x JSON model (<c>XGBoosterSaveModelToBuffer</c> with format json).</summary>
+    /// <summary>Flattens trees in <see cref="RegressionTree"/>'s layout (model file format version 2).</summary>
+    /// <exception cref="FormatException">A tree is malformed (<see cref="RegressionTree.Validate"/>).</exception>
+    public static TreeEnsemble FromTrees(IReadOnlyList<RegressionTree> trees, double bias, int featureCount)
+    {
+        var nodes = new List<TreeNode>();
+        var roots = new int[trees.Count];
+        var gain = new double[featureCount];
+        for (int t = 0; t < trees.Count; t++)
+        {
+            RegressionTree tree = trees[t];
+            tree.Validate(featureCount);
+            roots[t] = nodes.Count;
+            nodes.Add(default);
+
+            // Breadth first with each split's two children adjacent, as the walk needs. A child
+            // is a split index (>= 0) or ~leaf index; the queue carries it with its target slot.
+            var queue = new Queue<(int Child, int Target)>();
+            queue.Enqueue((tree.SplitFeatures.Length == 0 ? ~0 : 0, roots[t]));
+            int visited = 0;
+            while (queue.Count > 0)
+            {
+                var (child, target) = queue.Dequeue();
+                if (++visited > 2 * tree.SplitFeatures.Length + 1)
+                {
+                    throw new FormatException($"tree {t} is not a tree (a node is reached twice)");
+                }
+
+                if (child < 0)
+                {
+                    nodes[target] = new TreeNode { Value = (float)tree.LeafValues[~child], Left = -1 };
+                    continue;
+                }
+
+                int children = nodes.Count;
+                nodes.Add(default);
+                nodes.Add(default);
+                nodes[target] = new TreeNode
+                {
+                    // x <= t and x < BitIncrement(t) agree for every float x; NaN fails both and takes MissingOffset.
+                    Value = MathF.BitIncrement(tree.Thresholds[child]),
+                    Feature = (short)tree.SplitFeatures[child],
+
+                    // Trained with missing values below every real value, so they went left.
+                    MissingOffset = 0,
+                    Left = children,
+                };
+                gain[tree.SplitFeatures[child]] += tree.SplitGains[child];
+                queue.Enqueue((tree.LeftChildren[child], children));
+                queue.Enqueue((tree.RightChildren[child], children + 1));
+            }
+        }
+
+        return new TreeEnsemble([.. nodes], roots, bias, featureCount, gain);
+    }
+
+    /// <summary>Flattens the trees of an XGBoost 1.x JSON model (<c>XGBoosterSaveModelToBuffer</c> with format json), as format version 1 files embed it.</summary>
     /// <exception cref="FormatException">Not a gbtree regression model with numeric splits, or a field is missing.</exception>
     public static TreeEnsemble FromXGBoostJson(JsonElement model, int featureCount)
     {
@@ -142,7 +198,7 @@ internal sealed class TreeEnsemble
     }
 
     /// <summary>The model's prediction for one row of <see cref="FeatureCount"/> features (NaN = missing).</summary>
-    public float Predict(ReadOnlySpan<float> features)
+    public double Predict(ReadOnlySpan<float> features)
     {
         // Hot path: LatencyModelBenchmarks. Bounds checks are paid once: the feature span is
         // checked here and node indices were checked when the trees were loaded.
@@ -153,7 +209,7 @@ internal sealed class TreeEnsemble
 
         ref TreeNode nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
         ref float row = ref MemoryMarshal.GetReference(features);
-        float sum = BaseScore;
+        double sum = Bias;
         foreach (int root in _roots)
         {
             sum += Leaf(ref nodes, root, ref row);
@@ -167,7 +223,7 @@ internal sealed class TreeEnsemble
     /// <remarks>Tree by tree, four rows at a time in lockstep. What pays is the lockstep: a walk is a chain of dependent
     /// loads, and four independent chains overlap (LatencyModelBenchmarks, 1,536 rows of a 200-tree model: 17.1 ms one
     /// by one, 16.4 ms tree by tree one row at a time, 8.1 ms four in lockstep).</remarks>
-    public void Predict(ReadOnlySpan<float> rows, Span<float> results)
+    public void Predict(ReadOnlySpan<float> rows, Span<double> results)
     {
         int count = results.Length;
         int width = FeatureCount;
@@ -176,10 +232,10 @@ internal sealed class TreeEnsemble
             ThrowShort();
         }
 
-        results.Fill(BaseScore);
+        results.Fill(Bias);
         ref TreeNode nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
         ref float first = ref MemoryMarshal.GetReference(rows);
-        ref float sums = ref MemoryMarshal.GetReference(results);
+        ref double sums = ref MemoryMarshal.GetReference(results);
         foreach (int root in _roots)
         {
             int r = 0;

@@ -15,7 +15,7 @@ internal sealed class TreeLatencyModel : ILatencyModel
         _backends = new FeatureVocabulary(header.Backends);
         _routes = new FeatureVocabulary(header.Routes);
         Info = new LatencyModelInfo(
-            $"{LatencyModelFile.Format}/{LatencyModelFile.FormatVersion} {header.FeatureVersion}",
+            $"{LatencyModelFile.Format} {header.FeatureVersion} ({header.Trainer})",
             header.Features,
             header.TrainedAt,
             header.Validation.RmseMs);
@@ -52,7 +52,7 @@ internal sealed class TreeLatencyModel : ILatencyModel
         // the trees together (TreeEnsemble.Predict over rows), in chunks that fit on the stack.
         const int Chunk = 8;
         Span<float> rows = stackalloc float[Chunk * LatencyFeatures.Count];
-        Span<float> sums = stackalloc float[Chunk];
+        Span<double> sums = stackalloc double[Chunk];
         for (int start = 0; start < backends.Length; start += Chunk)
         {
             int count = Math.Min(Chunk, backends.Length - start);

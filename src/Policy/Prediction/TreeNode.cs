@@ -10,13 +10,13 @@ namespace FastLb.Policy.Prediction;
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct TreeNode
 {
-    /// <summary>Split threshold (left when the feature is <c>&lt;</c> it, as XGBoost compares), or the leaf value.</summary>
+    /// <summary>Split threshold (left when the feature is <c>&lt;</c> it), or the leaf value.</summary>
     public float Value;
 
     /// <summary>Feature index compared at a split.</summary>
     public short Feature;
 
-    /// <summary>Offset of the child a missing (NaN) feature goes to: 0 left, 1 right (XGBoost's <c>default_left</c> inverted).</summary>
+    /// <summary>Offset of the child a missing (NaN) feature goes to: 0 left, 1 right (always 0 for FastTree trees; XGBoost's <c>default_left</c> inverted for format version 1).</summary>
     public byte MissingOffset;
 
     /// <summary>Index of the left child in the ensemble's node array (the right one follows it), or -1 for a leaf.</summary>

@@ -97,7 +97,7 @@ public sealed class CommandProcessTests
             Assert.True(simExit == 0, simErr);
 
             (int exitCode, string stdout, string stderr) = await FastLbProcess.RunToEndAsync(
-                "train", "--logs", log, "--out", model, "--rounds", "40", "--json");
+                "train", "--logs", log, "--out", model, "--trees", "40", "--json");
 
             Assert.True(exitCode == 0, stderr);
             using JsonDocument doc = JsonDocument.Parse(stdout);

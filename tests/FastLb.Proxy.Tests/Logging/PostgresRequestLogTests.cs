@@ -63,7 +63,7 @@ public sealed class PostgresRequestLogTests : IAsyncLifetime
         string model = Path.Combine(Path.GetTempPath(), $"{_database}.model");
         try
         {
-            (int exitCode, _, string stderr) = await FastLbProcess.RunToEndAsync("train", "--postgres", _connectionString, "--out", model, "--rounds", "20");
+            (int exitCode, _, string stderr) = await FastLbProcess.RunToEndAsync("train", "--postgres", _connectionString, "--out", model, "--trees", "20");
             Assert.True(exitCode == 0, stderr);
             Assert.True(File.Exists(model));
         }

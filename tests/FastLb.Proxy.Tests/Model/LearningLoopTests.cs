@@ -39,7 +39,7 @@ public sealed class LearningLoopTests
             await SendAsync(proxy, 100);
 
             // 2. Train from the live log with the real command.
-            (int exitCode, _, string stderr) = await FastLbProcess.RunToEndAsync("train", "--logs", log, "--out", modelPath, "--rounds", "60");
+            (int exitCode, _, string stderr) = await FastLbProcess.RunToEndAsync("train", "--logs", log, "--out", modelPath, "--trees", "60");
             Assert.True(exitCode == 0, stderr);
 
             // 3. The proxy picks the new file up and the policy uses it.
