@@ -144,10 +144,10 @@ internal static class LatencyModelFile
         foreach (JsonElement tree in ensemble.GetProperty("trees").EnumerateArray())
         {
             trees.Add(new RegressionTree(
-                Ints(tree.GetProperty("split_feature")),
-                Floats(tree.GetProperty("threshold")),
-                Ints(tree.GetProperty("left")),
-                Ints(tree.GetProperty("right")),
+                TreeEnsemble.Ints(tree.GetProperty("split_feature")),
+                TreeEnsemble.Floats(tree.GetProperty("threshold")),
+                TreeEnsemble.Ints(tree.GetProperty("left")),
+                TreeEnsemble.Ints(tree.GetProperty("right")),
                 Doubles(tree.GetProperty("gain")),
                 Doubles(tree.GetProperty("leaf_value"))));
         }
@@ -217,30 +217,6 @@ internal static class LatencyModelFile
         foreach (JsonElement item in array.EnumerateArray())
         {
             values[i++] = item.GetString() ?? throw new FormatException("null in a string list");
-        }
-
-        return values;
-    }
-
-    private static int[] Ints(JsonElement array)
-    {
-        var values = new int[array.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement item in array.EnumerateArray())
-        {
-            values[i++] = item.GetInt32();
-        }
-
-        return values;
-    }
-
-    private static float[] Floats(JsonElement array)
-    {
-        var values = new float[array.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement item in array.EnumerateArray())
-        {
-            values[i++] = item.GetSingle();
         }
 
         return values;

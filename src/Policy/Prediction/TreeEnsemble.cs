@@ -318,7 +318,8 @@ internal sealed class TreeEnsemble
             ? value
             : throw new FormatException($"XGBoost model lacks '{name}'");
 
-    private static int[] Ints(JsonElement array)
+    /// <summary>A JSON array of integers (or booleans, as 1 and 0), as the model files write them.</summary>
+    internal static int[] Ints(JsonElement array)
     {
         var values = new int[array.GetArrayLength()];
         int i = 0;
@@ -336,7 +337,8 @@ internal sealed class TreeEnsemble
         return values;
     }
 
-    private static float[] Floats(JsonElement array)
+    /// <summary>A JSON array of numbers read as floats.</summary>
+    internal static float[] Floats(JsonElement array)
     {
         var values = new float[array.GetArrayLength()];
         int i = 0;
