@@ -15,7 +15,7 @@ internal static class CommonEndpoints
             HealthBody body = Health(context, service);
             return Api.Json(body, HostingJsonContext.Default.HealthBody, body.Status == "unhealthy" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
-        app.MapGet("/metrics", () => Results.Text(context.Metrics.Write(context.Stats, context.Faults), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", async () => Results.Text(await context.Metrics.WriteAsync(context.Stats, context.Faults).ConfigureAwait(false), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapFallback(() => Api.Fail(StatusCodes.Status404NotFound, "Not found", "no such endpoint", null));
         app.MapGet("/admin/faults", () => Api.Json(ToBody(context.Faults.Current), HostingJsonContext.Default.FaultsBody));
         app.MapPut("/admin/faults", Api.Handler(async http =>

@@ -27,6 +27,30 @@ public sealed class MetricsTests
         Assert.Contains("fastlb_backend_request_duration_seconds_count{service=\"inventory\",instance=\"" + backend.InstanceName + "\"} 3", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Metrics_KeepTheFamiliesTypesAndLabelsDashboardsUse()
+    {
+        await using RunningBackend backend = await BackendHost.StartEchoAsync();
+        using HttpClient client = TestBackends.Client(backend);
+        backend.SetFaults(errorRate: 1);
+        await client.GetAsync("/api/echo");
+
+        string text = await client.GetStringAsync("/metrics");
+
+        string[] families =
+        [
+            "fastlb_backend_requests_total counter", "fastlb_backend_request_duration_seconds histogram",
+            "fastlb_backend_active_requests gauge", "fastlb_backend_queued_requests gauge", "fastlb_backend_avg_response_seconds gauge",
+            "fastlb_backend_cpu_percent gauge", "fastlb_backend_fault_delay_seconds gauge", "fastlb_backend_fault_error_rate gauge",
+            "fastlb_backend_capacity gauge", "fastlb_backend_injected_errors_total counter",
+        ];
+        Assert.All(families, f => Assert.Contains("# TYPE " + f + "\n", text, StringComparison.Ordinal));
+        string labels = "{service=\"echo\",instance=\"" + backend.InstanceName + "\"}";
+        Assert.Contains("fastlb_backend_injected_errors_total" + labels + " 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("fastlb_backend_fault_error_rate" + labels + " 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("fastlb_backend_request_duration_seconds_bucket{service=\"echo\",instance=\"" + backend.InstanceName + "\",le=\"0.001\"}", text, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Output)> PromtoolAsync(string text)
     {
         var psi = new ProcessStartInfo("promtool", "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
