@@ -25,5 +25,6 @@ public static class Program
         yield return SimCommand.Create();
         yield return TrainCommand.Create();
         yield return BackendCommand.Create();
+        yield return LoadCommand.Create();
     }
 }
