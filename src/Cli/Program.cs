@@ -26,5 +26,6 @@ public static class Program
         yield return TrainCommand.Create();
         yield return BackendCommand.Create();
         yield return LoadCommand.Create();
+        yield return DemoCommand.Create();
     }
 }
