@@ -96,9 +96,23 @@ public sealed class LoadGenerator : IAsyncDisposable
         {
             // The schedule runs on its own thread so that a busy thread pool cannot delay it; each send is
             // handed to the pool, and any lag until it starts is part of its latency.
-            var scheduler = new Thread(() => Schedule(_abandon.Token)) { IsBackground = true, Name = "fastlb-load-schedule", Priority = ThreadPriority.AboveNormal };
+            // Its end is awaited through a completion source: blocking a pool thread on Join would take one of
+            // the few threads a 2-core machine starts with, and every send would queue behind it.
+            var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var scheduler = new Thread(() =>
+            {
+                try
+                {
+                    Schedule(_abandon.Token);
+                    scheduled.SetResult();
+                }
+                catch (Exception e)
+                {
+                    scheduled.SetException(e);
+                }
+            }) { IsBackground = true, Name = "fastlb-load-schedule", Priority = ThreadPriority.AboveNormal };
             scheduler.Start();
-            await Task.Run(scheduler.Join, CancellationToken.None).ConfigureAwait(false);
+            await scheduled.Task.ConfigureAwait(false);
             await DrainAsync().ConfigureAwait(false);
         }
 
