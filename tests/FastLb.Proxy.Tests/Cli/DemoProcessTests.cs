@@ -5,6 +5,7 @@ using SkiaSharp;
 
 namespace FastLb.Proxy.Tests.Cli;
 
+[Collection(DemoCollection.Name)]
 public sealed class DemoProcessTests
 {
     private static readonly string[] s_charts = ["latency-percentiles.png", "latency-over-time.png", "latency-cdf.png", "share-over-time.png", "throughput.png"];
