@@ -73,8 +73,9 @@ internal static class DemoCommand
             Console.Error.WriteLine("fastlb demo: stopped; every process and port it opened is closed");
             return CliRunner.RuntimeFailure;
         }
-        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException)
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
         {
+            // A part that failed (the proxy, the trainer, the admin endpoint timing out): everything was stopped on the way out.
             Console.Error.WriteLine($"fastlb demo: {e.Message}");
             return CliRunner.RuntimeFailure;
         }
