@@ -25,5 +25,7 @@ public static class Program
         yield return SimCommand.Create();
         yield return TrainCommand.Create();
         yield return BackendCommand.Create();
+        yield return LoadCommand.Create();
+        yield return DemoCommand.Create();
     }
 }

@@ -290,7 +290,7 @@ internal static class SimCommand
     }
 
     /// <summary>Seconds from "90", "90s", "1.5m" or "1h"; null when not given.</summary>
-    private static double? ParseSeconds(string flag, string? text, bool allowZero)
+    internal static double? ParseSeconds(string flag, string? text, bool allowZero)
     {
         if (text is null)
         {

@@ -13,8 +13,9 @@ public sealed class AssemblyReferenceTests
         [ProductAssemblies.Simulation] = [ProductAssemblies.Policy, ProductAssemblies.RequestLog],
         [ProductAssemblies.Proxy] = [ProductAssemblies.Policy, ProductAssemblies.RequestLog],
         [ProductAssemblies.Backends] = [],
+        [ProductAssemblies.LoadGenerator] = [],
         [ProductAssemblies.Cli] = [ProductAssemblies.Policy, ProductAssemblies.RequestLog, ProductAssemblies.Training,
-            ProductAssemblies.Simulation, ProductAssemblies.Proxy, ProductAssemblies.Backends],
+            ProductAssemblies.Simulation, ProductAssemblies.Proxy, ProductAssemblies.Backends, ProductAssemblies.LoadGenerator],
     };
 
     /// <summary>Each assembly references only the FastLb assemblies below it, and none that the rules do not know.</summary>

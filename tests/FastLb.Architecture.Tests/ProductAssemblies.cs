@@ -23,11 +23,14 @@ internal static class ProductAssemblies
     /// <summary>The demo backends.</summary>
     public const string Backends = "FastLb.Backends";
 
+    /// <summary>The HTTP load generator (fastlb load, the demo's traffic).</summary>
+    public const string LoadGenerator = "FastLb.Load";
+
     /// <summary>The command line (the only assembly allowed to reference all the others).</summary>
     public const string Cli = "fastlb";
 
     /// <summary>Every product assembly name, core first.</summary>
-    public static readonly string[] Names = [Policy, RequestLog, Training, Simulation, Proxy, Backends, Cli];
+    public static readonly string[] Names = [Policy, RequestLog, Training, Simulation, Proxy, Backends, LoadGenerator, Cli];
 
     /// <summary>Whether <paramref name="name"/> is a FastLb product assembly (known or not yet known).</summary>
     public static bool IsFastLb(string? name) =>

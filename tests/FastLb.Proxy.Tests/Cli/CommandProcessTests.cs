@@ -74,6 +74,11 @@ public sealed class CommandProcessTests
     [InlineData("sim", "--scenario", "S1", "--model", "/nonexistent/latency.model")]
     [InlineData("train", "--logs", "/nonexistent/requests.csv", "--out", "/tmp/never.model")]
     [InlineData("backend", "warehouse", "--port", "0")]
+    [InlineData("demo", "--rate", "5000")]
+    [InlineData("demo", "--duration", "5s")]
+    [InlineData("load", "--url", "http://127.0.0.1:9/", "--duration", "2s")]
+    [InlineData("load", "--url", "ftp://127.0.0.1:9/", "--rate", "10", "--duration", "2s")]
+    [InlineData("load", "--url", "http://127.0.0.1:9/", "--rate", "10", "--duration", "2s", "--mix", "/nonexistent/mix.json")]
     [InlineData("run", "--listen", "127.0.0.1:0", "--backend", "127.0.0.1:9", "--policy", "telepathy")]
     public async Task BadUsage_Exit2WithMessage(params string[] args)
     {
