@@ -136,10 +136,20 @@ internal sealed partial class HttpProxyConnection
         _exchange.Pool.Queue.Release();
     }
 
-    /// <summary>Leaves what a finished read returned in the pipe, so the relay reads it again.</summary>
+    /// <summary>Leaves what a finished read returned in the pipe, so the relay reads it again; a read that failed leaves nothing,
+    /// and the relay's own read meets the same failure (and its retry rule) instead of this race.</summary>
     private static async ValueTask RewindAsync(UpstreamConnection upstream, Task<ReadResult> read)
     {
-        ReadResult result = await read.ConfigureAwait(false);
+        ReadResult result;
+        try
+        {
+            result = await read.ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            return;
+        }
+
         upstream.Input.AdvanceTo(result.Buffer.Start);
     }
 
