@@ -24,11 +24,8 @@ public sealed class CircuitBreaker
     private long _coolDownMs;
     private long _opened;
 
-    // The error-rate window: (requests ended, failures) sampled at each tick, oldest overwritten.
-    private readonly long[] _sampleRequests = new long[64];
-    private readonly long[] _sampleFailures = new long[64];
-    private readonly long[] _sampleAt = new long[64];
-    private int _samples;
+    // The error-rate window: (requests ended, failures) sampled at each tick.
+    private readonly SampledWindow _window = new();
     private int _resetWindow;
 
     /// <summary>Creates the closed breaker of <paramref name="backend"/>.</summary>
@@ -138,16 +135,14 @@ public sealed class CircuitBreaker
         long failures = Failures;
         if (Interlocked.Exchange(ref _resetWindow, 0) == 1)
         {
-            _samples = 0;
+            _window.Clear();
         }
 
-        Sample(now, requests, failures);
-
+        (long windowRequests, long windowFailures) = _window.Add(_time, now, requests, failures, settings.WindowMs);
         var state = (BreakerState)Volatile.Read(ref _state);
         switch (state)
         {
             case BreakerState.Closed when settings.ErrorRate <= 1:
-                (long windowRequests, long windowFailures) = Window(now, requests, failures, settings.WindowMs);
                 if (windowRequests >= settings.MinRequests && windowFailures >= settings.ErrorRate * windowRequests)
                 {
                     Open(BreakerState.Closed, grow: false);
@@ -189,33 +184,5 @@ public sealed class CircuitBreaker
         // The window starts again (at the next tick, which owns the samples): what made the circuit
         // open must not reopen it after the probe.
         Volatile.Write(ref _resetWindow, 1);
-    }
-
-    private void Sample(long now, long requests, long failures)
-    {
-        int slot = _samples++ % _sampleAt.Length;
-        _sampleAt[slot] = now;
-        _sampleRequests[slot] = requests;
-        _sampleFailures[slot] = failures;
-    }
-
-    /// <summary>Requests and failures since the oldest sample still inside the window.</summary>
-    private (long Requests, long Failures) Window(long now, long requests, long failures, int windowMs)
-    {
-        int count = Math.Min(_samples, _sampleAt.Length);
-        long baseRequests = requests, baseFailures = failures;
-        for (int i = 1; i < count; i++)
-        {
-            int slot = (_samples - 1 - i) % _sampleAt.Length;
-            if (_time.GetElapsedTime(_sampleAt[slot], now).TotalMilliseconds > windowMs)
-            {
-                break;
-            }
-
-            baseRequests = _sampleRequests[slot];
-            baseFailures = _sampleFailures[slot];
-        }
-
-        return (requests - baseRequests, failures - baseFailures);
     }
 }

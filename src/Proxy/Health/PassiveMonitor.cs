@@ -72,6 +72,15 @@ internal sealed class PassiveMonitor : IDisposable
                     TrackP95(pool, now);
                 }
             }
+
+            if (_latencySeen.Count > snapshot.Pools.Length)
+            {
+                // A reload removed a pool (or stopped its hedging): forget the histograms no pool of the snapshot holds.
+                foreach (LatencyHistogram gone in _latencySeen.Keys.Where(h => !snapshot.Pools.Any(p => ReferenceEquals(p.Latency, h))).ToList())
+                {
+                    _latencySeen.Remove(gone);
+                }
+            }
         }
         finally
         {

@@ -1,3 +1,5 @@
+using FastLb.Policy;
+
 namespace FastLb.Proxy.Runtime;
 
 /// <summary>How many retries a pool may still send: a share of its requests over the last 10 s, with a floor per second, so that failures do not turn into a retry storm.</summary>
@@ -11,10 +13,7 @@ internal sealed class RetryBudget
     /// <summary>The window the budget is computed over.</summary>
     public const int WindowMs = 10_000;
 
-    private readonly long[] _sampleAt = new long[64];
-    private readonly long[] _sampleRequests = new long[64];
-    private readonly long[] _sampleRetries = new long[64];
-    private int _samples;
+    private readonly SampledWindow _window = new();
     private long _allowance;
     private long _exhausted;
 
@@ -43,26 +42,8 @@ internal sealed class RetryBudget
     /// <summary>Recomputes the allowance from the pool's totals (requests ended, retries sent) at <paramref name="now"/>; one caller at a time.</summary>
     public void Refill(TimeProvider time, long now, long requests, long retries, double percent, double minPerSecond)
     {
-        int slot = _samples++ % _sampleAt.Length;
-        _sampleAt[slot] = now;
-        _sampleRequests[slot] = requests;
-        _sampleRetries[slot] = retries;
-
-        long baseRequests = requests, baseRetries = retries;
-        int count = Math.Min(_samples, _sampleAt.Length);
-        for (int i = 1; i < count; i++)
-        {
-            int old = (_samples - 1 - i) % _sampleAt.Length;
-            if (time.GetElapsedTime(_sampleAt[old], now).TotalMilliseconds > WindowMs)
-            {
-                break;
-            }
-
-            baseRequests = _sampleRequests[old];
-            baseRetries = _sampleRetries[old];
-        }
-
-        double allowed = Math.Max(minPerSecond * WindowMs / 1000.0, percent / 100.0 * (requests - baseRequests));
-        Interlocked.Exchange(ref _allowance, (long)allowed - (retries - baseRetries));
+        (long windowRequests, long windowRetries) = _window.Add(time, now, requests, retries, WindowMs);
+        double allowed = Math.Max(minPerSecond * WindowMs / 1000.0, percent / 100.0 * windowRequests);
+        Interlocked.Exchange(ref _allowance, (long)allowed - windowRetries);
     }
 }
